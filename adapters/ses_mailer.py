@@ -1,0 +1,62 @@
+"""The ``Mailer`` port on Amazon SES v2 (``sesv2`` ``SendEmail``, simple content)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from guide.ports import Email, MailerError
+
+# SES accepts only these characters in a message tag's name and value (256 at most); anything
+# else makes the whole SendEmail call fail, so a tag is cleaned rather than allowed to stop a send.
+_TAG_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def _tag_text(text: str) -> str:
+    return _TAG_UNSAFE.sub("_", text)[:256] or "_"
+
+
+class SesMailer:
+    """Send through a boto3 ``sesv2`` client. Tags become SES message tags, which a
+    configuration set can publish with delivery events (bounces, complaints)."""
+
+    def __init__(self, client: Any, configuration_set: str | None = None) -> None:
+        self._client = client
+        self._configuration_set = configuration_set
+
+    def send(self, email: Email) -> str:
+        request: dict[str, Any] = {
+            "FromEmailAddress": email.sender,
+            "Destination": {"ToAddresses": [email.to]},
+            "Content": {
+                "Simple": {
+                    "Subject": {"Data": email.subject, "Charset": "UTF-8"},
+                    "Body": {
+                        "Text": {"Data": email.text, "Charset": "UTF-8"},
+                        "Html": {"Data": email.html, "Charset": "UTF-8"},
+                    },
+                }
+            },
+        }
+        if email.reply_to:
+            request["ReplyToAddresses"] = [email.reply_to]
+        if email.tags:
+            request["EmailTags"] = [
+                {"Name": _tag_text(name), "Value": _tag_text(value)}
+                for name, value in email.tags.items()
+            ]
+        if self._configuration_set:
+            request["ConfigurationSetName"] = self._configuration_set
+        try:
+            response = self._client.send_email(**request)
+        except ClientError as exc:
+            error = exc.response.get("Error", {})
+            raise MailerError(
+                f"SES did not accept the email to {email.to}: "
+                f"{error.get('Code', 'error')}: {error.get('Message', '')}"
+            ) from exc
+        except BotoCoreError as exc:  # no connection, no credentials, timeouts
+            raise MailerError(f"SES could not be reached to email {email.to}: {exc}") from exc
+        return str(response["MessageId"])

@@ -1,0 +1,186 @@
+"""The Mailer contract: the outbox folder and SES v2 (through moto) deliver the same email."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.ses.models import ses_backends
+
+from adapters.outbox import OutboxMailer, read_outbox
+from adapters.ses_mailer import SesMailer
+from guide.ports import Email, Mailer, MailerError
+
+SENDER = "guide@acme-saas.example"
+REGION = "eu-west-1"
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """What every mailer lets us observe about a delivered email."""
+
+    to: str
+    sender: str
+    subject: str
+    html: str
+
+
+@dataclass
+class MailerHarness:
+    mailer: Mailer
+    delivered: Callable[[], list[Delivered]]
+
+
+def _outbox(folder: Path) -> MailerHarness:
+    def delivered() -> list[Delivered]:
+        return [
+            # MIME ends a text part with a newline; the email's content is what came before it.
+            Delivered(
+                e.payload["to"], e.payload["from"], e.payload["subject"], e.payload["html"][:-1]
+            )
+            for e in read_outbox(folder)
+            if e.kind == "mail"
+        ]
+
+    return MailerHarness(OutboxMailer(folder), delivered)
+
+
+def _ses() -> MailerHarness:
+    client = boto3.client("sesv2", region_name=REGION)
+    # SES (and moto) refuse to send from an unverified identity.
+    client.create_email_identity(EmailIdentity=SENDER)
+
+    def delivered() -> list[Delivered]:
+        # moto keeps what it accepted; for simple content it stores the HTML part as the body.
+        sent = ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages
+        return [
+            Delivered(m.destinations["ToAddresses"][0], m.source, m.subject, m.body) for m in sent
+        ]
+
+    return MailerHarness(SesMailer(client), delivered)
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.setenv(name, "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    with mock_aws():
+        yield
+
+
+@pytest.fixture(params=["outbox", "ses"])
+def harness(request: pytest.FixtureRequest, tmp_path: Path) -> MailerHarness:
+    if request.param == "outbox":
+        return _outbox(tmp_path / "outbox")
+    request.getfixturevalue("aws")
+    return _ses()
+
+
+def an_email(**changes: Any) -> Email:
+    fields: dict[str, Any] = {
+        "to": "priya@acme.example",
+        "subject": "Step 2: invite a teammate",
+        "text": "Hi Priya, next: invite a teammate. Done? https://guide.example/done/abc",
+        "html": "<p>Hi Priya, next: <b>invite a teammate</b>.</p>",
+        "sender": SENDER,
+        "reply_to": "sam@acme-saas.example",
+        "tags": {"customer": "acme-01", "step": "invite"},
+        **changes,
+    }
+    return Email(**fields)
+
+
+def test_a_sent_email_is_delivered_to_its_recipient(harness: MailerHarness) -> None:
+    # Given an email for Priya
+    email = an_email()
+    # When it is sent
+    message_id = harness.mailer.send(email)
+    # Then one email reached her, as written, and the provider gave it an id
+    assert message_id
+    assert harness.delivered() == [Delivered(email.to, SENDER, email.subject, email.html)]
+
+
+def test_each_email_gets_its_own_message_id_and_they_arrive_in_order(
+    harness: MailerHarness,
+) -> None:
+    # Given two emails to two people
+    first, second = an_email(), an_email(to="sam@acme.example", subject="Priya is stuck")
+    # When both are sent
+    ids = [harness.mailer.send(first), harness.mailer.send(second)]
+    # Then each has a distinct id and both were delivered, in order
+    assert len(set(ids)) == 2
+    assert [d.to for d in harness.delivered()] == [first.to, second.to]
+
+
+def test_non_ascii_subject_and_body_survive(harness: MailerHarness) -> None:
+    # Given an email with accents and an emoji
+    email = an_email(subject="Bienvenue, Zoë 🎉", html="<p>Ça commence — étape 1</p>")
+    # When it is sent
+    harness.mailer.send(email)
+    # Then the recipient sees the same characters
+    (delivered,) = harness.delivered()
+    assert (delivered.subject, delivered.html) == (email.subject, email.html)
+
+
+def test_tags_ses_would_reject_do_not_stop_the_email(harness: MailerHarness) -> None:
+    # Given tags holding characters SES does not allow in a message tag
+    email = an_email(tags={"customer email": "priya@acme.example", "step": "connect data"})
+    # When it is sent
+    harness.mailer.send(email)
+    # Then it is still delivered
+    assert [d.to for d in harness.delivered()] == [email.to]
+
+
+@pytest.mark.usefixtures("aws")
+def test_ses_request_carries_clean_tags_reply_to_and_configuration_set() -> None:
+    # Given an SES mailer with a configuration set, watching the request it makes
+    client = boto3.client("sesv2", region_name=REGION)
+    client.create_email_identity(EmailIdentity=SENDER)
+    client.create_configuration_set(ConfigurationSetName="guide-events")
+    requests: list[dict[str, Any]] = []
+    client.meta.events.register(
+        "provide-client-params.sesv2.SendEmail", lambda params, **_: requests.append(params)
+    )
+    mailer = SesMailer(client, configuration_set="guide-events")
+    # When an email with unsafe tag text is sent
+    mailer.send(an_email(tags={"customer email": "priya@acme.example"}))
+    # Then the tags are SES-safe, and reply-to, text and configuration set are passed on
+    (request,) = requests
+    assert request["EmailTags"] == [{"Name": "customer_email", "Value": "priya_acme_example"}]
+    assert request["ReplyToAddresses"] == ["sam@acme-saas.example"]
+    assert request["ConfigurationSetName"] == "guide-events"
+    assert "invite a teammate" in request["Content"]["Simple"]["Body"]["Text"]["Data"]
+
+
+@pytest.mark.usefixtures("aws")
+def test_ses_refusal_becomes_a_mailer_error_naming_recipient_and_reason() -> None:
+    # Given SES with no verified sender identity
+    mailer = SesMailer(boto3.client("sesv2", region_name=REGION))
+    # When an email is sent, Then a MailerError says to whom and why
+    with pytest.raises(MailerError, match=r"priya@acme\.example.*MessageRejected"):
+        mailer.send(an_email())
+
+
+def test_outbox_email_is_a_complete_readable_eml_file(tmp_path: Path) -> None:
+    # Given an outbox mailer
+    mailer = OutboxMailer(tmp_path)
+    # When an email is sent
+    message_id = mailer.send(an_email())
+    # Then a numbered .eml file says what it is and holds every part of the email
+    (entry,) = read_outbox(tmp_path)
+    assert entry.path.name == "0001-mail-priya-at-acme-example.eml"
+    mail = entry.payload
+    assert mail["message_id"] == message_id
+    assert mail["reply_to"] == "sam@acme-saas.example"
+    assert "invite a teammate" in mail["text"]
+    assert "<b>invite a teammate</b>" in mail["html"]
+    assert mail["tags"] == {"customer": "acme-01", "step": "invite"}
+    assert mail["date"]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".tmp")] == []
