@@ -1,0 +1,119 @@
+"""The ports: everything the core needs from the outside world, and nothing more.
+
+Each has a production adapter and a local one in ``adapters/``; the contract tests in
+``tests/contract`` run the same suite against both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from guide.workbook import Changes, Snapshot
+
+
+class WorkbookError(Exception):
+    """The workbook could not be read or written; nothing was half-written."""
+
+
+class Workbook(Protocol):
+    """The onboarding spreadsheet: read a consistent snapshot, commit one unit of work."""
+
+    def read(self, tabs: Sequence[str], header_only: Sequence[str] = ()) -> Snapshot:
+        """Read every named tab in one request. A tab that does not exist comes back empty,
+        with ``exists=False``. Tabs in ``header_only`` come back with their header row and no
+        data: enough to append to a tab that only grows without reading all of it."""
+        ...
+
+    def commit(self, snapshot: Snapshot, changes: Changes) -> None:
+        """Apply ``changes`` (made against ``snapshot``) in one all-or-nothing write, values RAW.
+
+        A column the changes name but the sheet lacks is added at the right end of the header.
+        Raises ``WorkbookError`` if the write failed; then nothing was written.
+        """
+        ...
+
+    def ensure_tabs(self, tabs: Sequence[str]) -> list[str]:
+        """Create the named tabs that are missing, with their schema headers; return those made."""
+        ...
+
+
+@dataclass(frozen=True)
+class Email:
+    to: str
+    subject: str
+    text: str
+    html: str
+    sender: str
+    reply_to: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+class MailerError(Exception):
+    """The email was not accepted for delivery; nothing was sent."""
+
+
+class Mailer(Protocol):
+    def send(self, email: Email) -> str:
+        """Send one email; return the provider's message id."""
+        ...
+
+
+@dataclass(frozen=True)
+class SlackMessage:
+    channel: str
+    text: str
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Posted:
+    channel: str
+    ts: str
+
+
+class NotifierError(Exception):
+    """Slack refused or could not be reached. ``code`` is Slack's error code when it gave one
+    (``channel_not_found``, ``ratelimited``, ...)."""
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class Notifier(Protocol):
+    """Slack, as the guide uses it."""
+
+    def post(self, message: SlackMessage) -> Posted: ...
+
+    def update(self, channel: str, ts: str, message: SlackMessage) -> None: ...
+
+    def open_modal(self, trigger_id: str, view: dict[str, Any]) -> None: ...
+
+
+class LockBusy(Exception):
+    """Somebody else holds the lock and did not let go in time."""
+
+
+class Lock(Protocol):
+    def hold(
+        self, name: str, *, lease_seconds: float, wait_seconds: float
+    ) -> AbstractContextManager[None]:
+        """Hold the named lease lock for the block. The lease expires by itself after
+        ``lease_seconds`` if the holder dies. Raises ``LockBusy`` after ``wait_seconds``."""
+        ...
+
+
+class AlreadyInProgress(Exception):
+    """Another run has started this effect and not recorded its outcome yet."""
+
+
+class Ledger(Protocol):
+    """Records that an effect happened, so a retried run does not do it again."""
+
+    def once(self, key: str, effect: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """Run ``effect`` unless ``key`` has already run; return its (stored) result.
+        Raises ``AlreadyInProgress`` when another run holds the key unfinished."""
+        ...
