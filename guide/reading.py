@@ -1,0 +1,212 @@
+"""A workbook snapshot, read into the product's terms.
+
+People type into the sheet, so every row is read defensively: a cell the guide cannot use becomes
+a ``Problem`` naming tab, row and column, that row is left alone, and every other row goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from guide import cells
+from guide.config import read_config
+from guide.model import Book, Customer, GuideState, Problem, Step, StepSend
+from guide.workbook import CellValue, Snapshot, Table
+from sheets.schema import CONFIG, ONBOARDING, PLANS, SENDS, STATE, Tab
+
+T = TypeVar("T")
+
+
+class RowReader:
+    """Reads the cells of one row, collecting a problem for each one it cannot read."""
+
+    def __init__(self, tab: str, row: int, record: dict[str, CellValue], problems: list[Problem]):
+        self.tab, self.row, self.record, self.problems = tab, row, record, problems
+        self.ok = True
+        self.customer_id: str | None = None
+
+    def cell(self, column: str, parse: Callable[[CellValue], T], default: T) -> T:
+        try:
+            return parse(self.record.get(column))
+        except cells.CellError as err:
+            self.fail(column, str(err))
+            return default
+
+    def fail(self, column: str | None, message: str) -> None:
+        self.ok = False
+        self.problems.append(Problem(self.tab, self.row, column, message, self.customer_id))
+
+
+def _structure(table: Table, tab: Tab, problems: list[Problem]) -> bool:
+    """Is the tab there with the columns the guide cannot do without?"""
+    if not table.exists:
+        problems.append(Problem(tab.name, None, None, "tab is missing (run the setup command)"))
+        return False
+    missing = table.missing(tab.required)
+    for column in missing:
+        problems.append(Problem(tab.name, 1, column, "required column is missing from the header"))
+    return not missing
+
+
+def read_book(snapshot: Snapshot) -> Book:
+    problems: list[Problem] = []
+    config = read_config(snapshot.tables.get(CONFIG.name), problems)
+    plans = _read_plans(snapshot[PLANS.name], problems)
+    customers = _read_customers(snapshot[ONBOARDING.name], plans, problems)
+    sends = _read_sends(snapshot[SENDS.name], problems)
+    states = _read_states(snapshot[STATE.name], problems)
+    return Book(customers, plans, sends, states, config, problems)
+
+
+def _read_plans(table: Table, problems: list[Problem]) -> dict[str, list[Step]]:
+    if not _structure(table, PLANS, problems):
+        return {}
+    steps: dict[str, list[Step]] = {}
+    broken: set[str] = set()
+    for row, record in table.records():
+        r = RowReader(PLANS.name, row, record, problems)
+        plan = cells.text(record.get("plan"))
+        step_id = cells.text(record.get("step id"))
+        if not plan:
+            r.fail("plan", "step has no plan name; row ignored")
+            continue
+        if not step_id:
+            r.fail("step id", f"step of plan '{plan}' has no step id")
+        owned = cells.text(record.get("owned by")).casefold() or "customer"
+        if owned not in {"customer", "us", "we", "team"}:
+            r.fail("owned by", f"expected 'customer' or 'us', got {owned!r}")
+        step = Step(
+            plan=plan,
+            order=r.cell("order", cells.whole_number, 0),
+            step_id=step_id,
+            title=cells.text(record.get("title")) or step_id,
+            expected_days=r.cell("expected days", cells.whole_number, 0),
+            owned_by="customer" if owned == "customer" else "us",
+            subject=cells.text(record.get("email subject")),
+            body=cells.text(record.get("email body")),
+        )
+        if any(s.step_id == step_id for s in steps.get(plan, [])):
+            r.fail("step id", f"step id '{step_id}' appears twice in plan '{plan}'")
+        if not r.ok:
+            broken.add(plan)
+        steps.setdefault(plan, []).append(step)
+    for plan in broken:
+        steps.pop(plan, None)
+        problems.append(
+            Problem(PLANS.name, None, None, f"plan '{plan}' is not used until its rows are fixed")
+        )
+    return {plan: sorted(s, key=lambda s: s.order) for plan, s in steps.items()}
+
+
+def _read_customers(
+    table: Table, plans: dict[str, list[Step]], problems: list[Problem]
+) -> list[Customer]:
+    if not _structure(table, ONBOARDING, problems):
+        return []
+    customers: list[Customer] = []
+    seen: dict[str, int] = {}
+    for row, record in table.records():
+        r = RowReader(ONBOARDING.name, row, record, problems)
+        customer_id = cells.text(record.get("customer id"))
+        if not customer_id:
+            r.fail("customer id", "no customer id; row left alone")
+            continue
+        r.customer_id = customer_id
+        if customer_id in seen:
+            r.fail("customer id", f"duplicate customer id (first on row {seen[customer_id]}); "
+                   "this row is left alone")
+            continue
+        seen[customer_id] = row
+        email = cells.text(record.get("contact email"))
+        if not email or "@" not in email or " " in email:
+            r.fail("contact email", f"missing or malformed email {email!r}")
+        plan = cells.text(record.get("plan"))
+        if plan not in plans:
+            r.fail("plan", f"unknown plan {plan!r} (not in og-plans)" if plan else "no plan")
+        customer = Customer(
+            row=row,
+            customer_id=customer_id,
+            company=cells.text(record.get("company")),
+            contact_name=cells.text(record.get("contact name")),
+            email=email,
+            plan=plan,
+            owner=cells.text(record.get("owner")),
+            segment=cells.text(record.get("segment")),
+            started_on=r.cell("started on", cells.optional_day, None),
+            # An unreadable tick box is read as ticked: holding a customer is safer than mailing.
+            paused=r.cell("paused", cells.checkbox, True),
+            handed_off_to=cells.text(record.get("handed off to")),
+            finished=r.cell("finished", cells.checkbox, True),
+            finished_on=r.cell("finished on", cells.optional_day, None),
+            finished_by=cells.text(record.get("finished by")),
+        )
+        if not customer.owner:
+            r.fail("owner", "no owner: nobody would get this customer's flags")
+        if r.ok:
+            customers.append(customer)
+    return customers
+
+
+def _read_sends(table: Table, problems: list[Problem]) -> dict[str, dict[str, StepSend]]:
+    if not _structure(table, SENDS, problems):
+        return {}
+    sends: dict[str, dict[str, StepSend]] = {}
+    for row, record in table.records():
+        r = RowReader(SENDS.name, row, record, problems)
+        journey_id = cells.text(record.get("journey id"))
+        step_id = cells.text(record.get("step id"))
+        if not journey_id or not step_id:
+            r.fail("journey id", "a send needs a journey id and a step id; row ignored")
+            continue
+        send = StepSend(
+            row=row,
+            journey_id=journey_id,
+            customer_id=cells.text(record.get("customer id")),
+            step_id=step_id,
+            sent_at=r.cell("sent at", cells.optional_moment, None),
+            done_at=r.cell("done at", cells.optional_moment, None),
+            done_by=cells.text(record.get("done by")),
+            reminders=r.cell("reminders sent", _count, 0),
+            last_reminded=r.cell("last reminded", cells.optional_moment, None),
+        )
+        journey = sends.setdefault(journey_id, {})
+        if step_id in journey:
+            r.fail("step id", f"step '{step_id}' of journey {journey_id} appears twice; "
+                   f"row {journey[step_id].row} is used")
+            continue
+        journey[step_id] = send
+    return sends
+
+
+def _count(value: CellValue) -> int:
+    return 0 if cells.text(value) == "" else cells.whole_number(value)
+
+
+def _read_states(table: Table, problems: list[Problem]) -> dict[str, GuideState]:
+    if not _structure(table, STATE, problems):
+        return {}
+    states: dict[str, GuideState] = {}
+    for row, record in table.records():
+        r = RowReader(STATE.name, row, record, problems)
+        customer_id = cells.text(record.get("customer id"))
+        if not customer_id or customer_id in states:
+            r.fail("customer id", "missing or repeated customer id; row ignored")
+            continue
+        states[customer_id] = GuideState(
+            row=row,
+            customer_id=customer_id,
+            journey_id=cells.text(record.get("journey id")),
+            paused_at=r.cell("paused at", cells.optional_moment, None),
+            pause_note=cells.text(record.get("pause note")),
+            paused_by=cells.text(record.get("paused by")),
+            handed_off_to=cells.text(record.get("handed off to")),
+            handed_off_at=r.cell("handed off at", cells.optional_moment, None),
+            handed_off_by=cells.text(record.get("handed off by")),
+            flag_channel=cells.text(record.get("flag channel")),
+            flag_ts=cells.text(record.get("flag ts")),
+            flag_step=cells.text(record.get("flag step")),
+            flag_level=r.cell("flag level", _count, 0),
+            flagged_at=r.cell("flagged at", cells.optional_moment, None),
+        )
+    return states

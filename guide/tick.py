@@ -1,0 +1,179 @@
+"""The daily tick's decision: (book, today) -> effects. Pure; nothing here touches the world.
+
+``decide`` says what should happen; ``guide.runner`` carries it out. Keeping them apart is what
+lets ``tick --dry-run`` print exactly what a real tick would do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from guide.calendar import business_days_between
+from guide.model import Book, Customer, GuideState, Problem, Step, StepSend
+
+ESCALATED = 2
+STALLED = 1
+
+
+@dataclass(frozen=True)
+class Enroll:
+    """A new row with no start date: the journey starts today."""
+
+    customer_id: str
+    started_on: date
+
+
+@dataclass(frozen=True)
+class SendStep:
+    customer_id: str
+    journey_id: str
+    step_id: str
+
+
+@dataclass(frozen=True)
+class Finish:
+    customer_id: str
+    journey_id: str
+    by: str
+
+
+@dataclass(frozen=True)
+class Flag:
+    """Tell the owner a customer is stuck (level 1), or re-flag on escalation (level 2)."""
+
+    customer_id: str
+    journey_id: str
+    step_id: str
+    waited_days: int
+    overdue_days: int
+    level: int
+
+
+@dataclass(frozen=True)
+class Escalate:
+    """Tell the manager, once per step, that a stall went past the escalation threshold."""
+
+    customer_id: str
+    journey_id: str
+    step_id: str
+    waited_days: int
+    overdue_days: int
+
+
+@dataclass(frozen=True)
+class NoticeResume:
+    """A person cleared the paused box or the hand-off in the sheet: audit it and carry on."""
+
+    customer_id: str
+    what: str  # "pause" or "hand-off"
+
+
+Effect = Enroll | SendStep | Finish | Flag | Escalate | NoticeResume
+
+
+@dataclass(frozen=True)
+class Status:
+    """One line of the tick's report: where a customer stands."""
+
+    customer_id: str
+    name: str
+    state: str
+    step: str
+    detail: str
+
+
+@dataclass
+class TickPlan:
+    today: date
+    effects: list[Effect] = field(default_factory=list)
+    statuses: list[Status] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def current_step(steps: list[Step], sends: dict[str, StepSend]) -> Step | None:
+    """The first step of the plan not done yet; None when every step is done."""
+    for step in steps:
+        send = sends.get(step.step_id)
+        if send is None or not send.done:
+            return step
+    return None
+
+
+def decide(book: Book, today: date) -> TickPlan:
+    plan = TickPlan(today=today, problems=list(book.problems))
+    for customer in book.customers:
+        _decide_customer(book, customer, today, plan)
+    return plan
+
+
+def _decide_customer(book: Book, customer: Customer, today: date, plan: TickPlan) -> None:
+    def status(state: str, step: str = "", detail: str = "") -> None:
+        plan.statuses.append(Status(customer.customer_id, customer.name, state, step, detail))
+
+    if customer.finished:
+        status("finished", detail=f"on {customer.finished_on or '?'} by {customer.finished_by}")
+        return
+    guide_state = book.states.get(customer.customer_id)
+    plan.effects.extend(_resumes(customer, guide_state))
+    if customer.paused:
+        note = guide_state.pause_note if guide_state else ""
+        status("paused", detail=note)
+        return
+    if customer.handed_off_to:
+        status("handed off", detail=f"to {customer.handed_off_to}")
+        return
+
+    started_on = customer.started_on
+    if started_on is None:
+        started_on = today
+        plan.effects.append(Enroll(customer.customer_id, today))
+    journey_id = customer.journey_id(started_on)
+    steps = book.plans[customer.plan]
+    sends = book.journey_sends(journey_id)
+    step = current_step(steps, sends)
+    if step is None:
+        plan.effects.append(Finish(customer.customer_id, journey_id, by="guide"))
+        status("finishing", detail="every step done")
+        return
+    send = sends.get(step.step_id)
+    if send is None or send.sent_at is None:
+        plan.effects.append(SendStep(customer.customer_id, journey_id, step.step_id))
+        status("new" if step is steps[0] else "on track", step.title, "step email goes out today")
+        return
+
+    waited = business_days_between(send.sent_at.date(), today, book.config.holidays)
+    overdue = waited - step.expected_days
+    if overdue <= 0:
+        status("on track", step.title, f"waiting {waited} of {step.expected_days} business days")
+        return
+    level = ESCALATED if overdue >= book.config.escalate_after_days else STALLED
+    state = "escalated" if level == ESCALATED else "stalled"
+    status(state, step.title, f"{waited} business days, expected {step.expected_days}")
+    already = _flagged_level(guide_state, journey_id, step.step_id)
+    if already < level:
+        plan.effects.append(
+            Flag(customer.customer_id, journey_id, step.step_id, waited, overdue, level)
+        )
+        if level == ESCALATED:
+            plan.effects.append(
+                Escalate(customer.customer_id, journey_id, step.step_id, waited, overdue)
+            )
+
+
+def _flagged_level(state: GuideState | None, journey_id: str, step_id: str) -> int:
+    """How far this very stall has been flagged already: flags are posted once per level."""
+    if state is None or state.journey_id != journey_id or state.flag_step != step_id:
+        return 0
+    return state.flag_level
+
+
+def _resumes(customer: Customer, state: GuideState | None) -> list[NoticeResume]:
+    if state is None:
+        return []
+    found = []
+    if state.paused_at is not None and not customer.paused:
+        found.append(NoticeResume(customer.customer_id, "pause"))
+    if state.handed_off_to and not customer.handed_off_to:
+        found.append(NoticeResume(customer.customer_id, "hand-off"))
+    return found

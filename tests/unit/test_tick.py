@@ -1,0 +1,114 @@
+"""The tick's decision, one outcome at a time: given a sheet and a day, what should happen."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from guide.reading import read_book
+from guide.tick import Enroll, Escalate, Finish, Flag, NoticeResume, SendStep, TickPlan, decide
+from tests.builders import config_rows, customer, send, snapshot
+
+MON, TUE, WED, THU, FRI = (date(2026, 11, d) for d in (2, 3, 4, 5, 6))
+NEXT_MON = date(2026, 11, 9)
+J1 = "C1/standard/2026-11-02"
+
+
+def tick(customers: list[dict[str, Any]], today: date, **kw: Any) -> TickPlan:
+    return decide(read_book(snapshot(customers, **kw)), today)
+
+
+def flag_state(step: str, level: int) -> dict[str, Any]:
+    return {"customer id": "C1", "journey id": J1, "flag step": step, "flag level": level,
+            "flag channel": "U0SAM", "flag ts": "1.2"}
+
+
+def test_a_new_customer_gets_the_first_step_email() -> None:
+    assert tick([customer("C1")], MON).effects == [SendStep("C1", J1, "connect")]
+
+
+def test_a_row_with_no_start_date_is_enrolled_today_and_mailed() -> None:
+    plan = tick([customer("C1", **{"started on": ""})], WED)
+    assert plan.effects == [Enroll("C1", WED), SendStep("C1", "C1/standard/2026-11-04", "connect")]
+
+
+def test_finished_paused_and_handed_off_customers_are_left_alone() -> None:
+    plan = tick([customer("C1", finished=True), customer("C2", paused="x"),
+                 customer("C3", **{"handed off to": "Alex"})], MON)
+    assert plan.effects == []
+    assert [s.state for s in plan.statuses] == ["finished", "paused", "handed off"]
+
+
+def test_the_next_step_goes_out_when_the_current_one_is_done() -> None:
+    sends = [send("C1", "connect", "2026-11-02 09:00", done="2026-11-03 10:00")]
+    assert tick([customer("C1")], WED, sends=sends).effects == [SendStep("C1", J1, "invite")]
+
+
+def test_a_step_within_its_expected_days_is_on_track_and_quiet() -> None:
+    sends = [send("C1", "connect", "2026-11-02 09:00")]
+    plan = tick([customer("C1")], THU, sends=sends)  # 3 business days, 3 expected
+    assert plan.effects == [] and plan.statuses[0].state == "on track"
+
+
+def test_a_step_past_its_expected_business_days_flags_the_owner_once() -> None:
+    sends = [send("C1", "connect", "2026-11-02 09:00")]
+    assert tick([customer("C1")], FRI, sends=sends).effects == [
+        Flag("C1", J1, "connect", 4, 1, level=1)]
+    again = tick([customer("C1")], NEXT_MON, sends=sends, states=[flag_state("connect", 1)])
+    assert again.effects == [] and again.statuses[0].state == "stalled"
+
+
+def test_weekends_do_not_make_a_step_stall() -> None:
+    sends = [send("C1", "connect", "2026-11-05 09:00")]  # Thursday
+    assert tick([customer("C1")], NEXT_MON, sends=sends).effects == []  # Fri + Mon = 2 days
+
+
+def test_holidays_from_og_config_do_not_count() -> None:
+    sends = [send("C1", "connect", "2026-11-02 09:00")]
+    plan = tick([customer("C1")], FRI, sends=sends, config=config_rows(holidays="2026-11-04"))
+    assert plan.effects == []
+
+
+def test_a_flag_on_an_earlier_step_does_not_silence_a_new_stall() -> None:
+    sends = [send("C1", "connect", "2026-11-02 09:00", done="2026-11-02 10:00"),
+             send("C1", "invite", "2026-11-02 10:00")]
+    plan = tick([customer("C1")], FRI, sends=sends, states=[flag_state("connect", 1)])
+    assert plan.effects == [Flag("C1", J1, "invite", 4, 2, level=1)]
+
+
+def test_past_the_escalation_threshold_the_owner_is_re_flagged_and_the_manager_told() -> None:
+    sends = [send("C1", "connect", "2026-11-02 09:00")]
+    today = date(2026, 11, 18)  # 12 business days, 9 overdue with threshold 9
+    plan = tick([customer("C1")], today, sends=sends, states=[flag_state("connect", 1)],
+                config=config_rows(escalate_after_days="9"))
+    assert plan.effects == [Flag("C1", J1, "connect", 12, 9, level=2),
+                            Escalate("C1", J1, "connect", 12, 9)]
+    done = tick([customer("C1")], today, sends=sends, states=[flag_state("connect", 2)],
+                config=config_rows(escalate_after_days="9"))
+    assert done.effects == []
+
+
+def test_every_step_done_finishes_the_journey() -> None:
+    sends = [send("C1", s, "2026-11-02 09:00", done="2026-11-03 09:00")
+             for s in ("connect", "invite", "checkin")]
+    assert tick([customer("C1")], WED, sends=sends).effects == [Finish("C1", J1, by="guide")]
+
+
+def test_a_re_enrolled_customer_starts_a_new_journey() -> None:
+    old = [send("C1", s, "2026-10-01 09:00", done="2026-10-02 09:00", started="2026-10-01")
+           for s in ("connect", "invite", "checkin")]
+    assert tick([customer("C1")], MON, sends=old).effects == [SendStep("C1", J1, "connect")]
+
+
+def test_clearing_the_paused_box_in_the_sheet_is_noticed_and_the_journey_continues() -> None:
+    state = {"customer id": "C1", "journey id": J1, "paused at": "2026-10-30 09:00",
+             "pause note": "holiday"}
+    sends = [send("C1", "connect", "2026-11-02 09:00", done="2026-11-02 10:00")]
+    plan = tick([customer("C1")], TUE, sends=sends, states=[state])
+    assert plan.effects == [NoticeResume("C1", "pause"), SendStep("C1", J1, "invite")]
+
+
+def test_a_bad_row_is_reported_and_everyone_else_still_ticks() -> None:
+    plan = tick([customer("C1", plan="nope"), customer("C2")], MON)
+    assert plan.effects == [SendStep("C2", "C2/standard/2026-11-02", "connect")]
+    assert len(plan.problems) == 1
