@@ -1,0 +1,92 @@
+"""What a person can ask the guide to do, and what they get back.
+
+A button press, a modal submission, a done-link click or an admin command each become one of
+these commands; ``guide.actions.perform`` carries it out as one unit of work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Finish:
+    customer_id: str
+    by: str
+
+
+@dataclass(frozen=True)
+class Pause:
+    customer_id: str
+    by: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Resume:
+    customer_id: str
+    by: str
+
+
+@dataclass(frozen=True)
+class HandOff:
+    customer_id: str
+    by: str
+    to: str  # a team member's name, Slack id or email, as og-config's team list has them
+
+
+@dataclass(frozen=True)
+class ClearHandOff:
+    customer_id: str
+    by: str
+
+
+@dataclass(frozen=True)
+class Nudge:
+    customer_id: str
+    by: str
+    subject: str = ""  # a custom subject; the step's own when empty
+
+
+@dataclass(frozen=True)
+class MarkDone:
+    """The done link: the customer says a step is done."""
+
+    customer_id: str
+    journey_id: str
+    step_id: str
+    by: str = "customer"
+
+
+Command = Finish | Pause | Resume | HandOff | ClearHandOff | Nudge | MarkDone
+
+
+class ActionError(Exception):
+    """A command that cannot be carried out; ``message`` is fit to show the person."""
+
+    def __init__(self, message: str, code: str = "invalid"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class UnknownCustomer(ActionError):
+    def __init__(self, customer_id: str):
+        super().__init__(f"There is no customer {customer_id} in the onboarding sheet.", "unknown")
+
+
+class AlreadyDone(ActionError):
+    """The thing asked for is already so: pressing twice is harmless and says so."""
+
+    def __init__(self, message: str):
+        super().__init__(message, "already")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened, for the person who asked: shown in Slack, on the page, or printed."""
+
+    command: Command
+    message: str
+    customer_name: str
+    journey_id: str = ""

@@ -1,0 +1,173 @@
+"""What the guide says: step and wrap-up emails, and the Slack flag. Pure content, no sending.
+
+Everything a person typed (names, companies, notes) is escaped for where it lands: HTML in
+emails, mrkdwn in Slack.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+from guide.model import Customer, Step
+from guide.ports import Email
+
+ACTIONS = ("og_finish", "og_pause", "og_handoff", "og_nudge")
+
+
+def mrkdwn(text: str) -> str:
+    """Escape the three characters Slack treats as control in mrkdwn."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _fill(template: str, customer: Customer, step: Step) -> str:
+    # Plain replace, not str.format: a person's stray brace must not break an email.
+    first_name = customer.contact_name.split(" ")[0] if customer.contact_name else "there"
+    for key, value in {
+        "{name}": first_name,
+        "{first_name}": first_name,
+        "{company}": customer.company,
+        "{step}": step.title,
+    }.items():
+        template = template.replace(key, value)
+    return template
+
+
+def step_email(
+    customer: Customer, step: Step, done_url: str, sender: str, reply_to: str, subject: str = ""
+) -> Email:
+    subject = subject or _fill(step.subject, customer, step) or f"Next step: {step.title}"
+    body = _fill(step.body, customer, step) or f"Your next onboarding step is: {step.title}."
+    text = f"{body}\n\nWhen it's done, tell us with one click:\n{done_url}\n"
+    paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in body.split("\n\n") if p.strip())
+    page = (
+        f"{paragraphs}"
+        f'<p><a href="{html.escape(done_url)}" style="display:inline-block;padding:10px 18px;'
+        f'background:#1a7f5a;color:#fff;border-radius:6px;text-decoration:none">'
+        f"Mark &ldquo;{html.escape(step.title)}&rdquo; done</a></p>"
+    )
+    return Email(
+        to=customer.email,
+        subject=subject,
+        text=text,
+        html=page,
+        sender=sender,
+        reply_to=reply_to or None,
+        tags={"kind": "step", "customer": customer.customer_id, "step": step.step_id},
+    )
+
+
+def wrapup_email(customer: Customer, steps: list[Step], sender: str, reply_to: str) -> Email:
+    first_name = customer.contact_name.split(" ")[0] if customer.contact_name else "there"
+    done = "\n".join(f"  ✓ {s.title}" for s in steps)
+    text = (
+        f"Hi {first_name},\n\nYou're all set: {customer.company or 'your team'} has finished "
+        f"onboarding.\n\n{done}\n\nThank you, and welcome aboard.\n"
+    )
+    items = "".join(f"<li>{html.escape(s.title)}</li>" for s in steps)
+    page = (
+        f"<p>Hi {html.escape(first_name)},</p><p>You're all set: "
+        f"{html.escape(customer.company or 'your team')} has finished onboarding.</p>"
+        f"<ul>{items}</ul><p>Thank you, and welcome aboard.</p>"
+    )
+    return Email(
+        to=customer.email,
+        subject="You're all set",
+        text=text,
+        html=page,
+        sender=sender,
+        reply_to=reply_to or None,
+        tags={"kind": "wrapup", "customer": customer.customer_id},
+    )
+
+
+def action_value(customer_id: str, journey_id: str, step_id: str) -> str:
+    return json.dumps({"c": customer_id, "j": journey_id, "s": step_id}, separators=(",", ":"))
+
+
+def flag_blocks(
+    customer: Customer,
+    step: Step,
+    journey_id: str,
+    waited_days: int,
+    owner_mention: str,
+    escalated: bool,
+) -> tuple[str, list[dict[str, Any]]]:
+    """The stall flag: what is stuck, for how long, whose move it is, and the four buttons."""
+    who = "the customer" if step.owned_by == "customer" else "us"
+    headline = "Escalated: " if escalated else ""
+    text = (
+        f"{headline}{customer.name} is stuck on '{step.title}' for {waited_days} business days "
+        f"(expected {step.expected_days})"
+    )
+    value = action_value(customer.customer_id, journey_id, step.step_id)
+    buttons = [
+        ("og_finish", "Finish", "primary"),
+        ("og_pause", "Pause", None),
+        ("og_handoff", "Hand off", None),
+        ("og_nudge", "Nudge", None),
+    ]
+    elements: list[dict[str, Any]] = []
+    for action_id, label, style in buttons:
+        button: dict[str, Any] = {
+            "type": "button",
+            "action_id": action_id,
+            "text": {"type": "plain_text", "text": label},
+            "value": value,
+        }
+        if style:
+            button["style"] = style
+        elements.append(button)
+    blocks: list[dict[str, Any]] = [
+        {
+            "type": "section",
+            "text": {
+                "type": "mrkdwn",
+                "text": (
+                    f"{':rotating_light: *Escalated* ' if escalated else ':warning: '}"
+                    f"*{mrkdwn(customer.name)}* is stuck on *{mrkdwn(step.title)}*\n"
+                    f"{waited_days} business days since it was sent "
+                    f"(expected {step.expected_days}). Waiting on {who}."
+                ),
+            },
+        },
+        {
+            "type": "context",
+            "elements": [
+                {
+                    "type": "mrkdwn",
+                    "text": (
+                        f"Owner {owner_mention} · {mrkdwn(customer.contact_name)} "
+                        f"<mailto:{mrkdwn(customer.email)}|{mrkdwn(customer.email)}> · "
+                        f"plan {mrkdwn(customer.plan)} · journey `{mrkdwn(journey_id)}`"
+                    ),
+                }
+            ],
+        },
+        {"type": "actions", "block_id": "og_flag_actions", "elements": elements},
+    ]
+    return text, blocks
+
+
+def escalation_blocks(
+    customer: Customer, step: Step, waited_days: int, owner_mention: str
+) -> tuple[str, list[dict[str, Any]]]:
+    text = (
+        f"{customer.name} has been stuck on '{step.title}' for {waited_days} business days "
+        f"(expected {step.expected_days}); owner {customer.owner}"
+    )
+    blocks: list[dict[str, Any]] = [
+        {
+            "type": "section",
+            "text": {
+                "type": "mrkdwn",
+                "text": (
+                    f":rotating_light: *{mrkdwn(customer.name)}* has been stuck on "
+                    f"*{mrkdwn(step.title)}* for {waited_days} business days "
+                    f"(expected {step.expected_days}). Owner: {owner_mention}."
+                ),
+            },
+        }
+    ]
+    return text, blocks

@@ -1,0 +1,246 @@
+"""Carrying a tick's decision out: each effect once, then the sheet brought up to date in one write.
+
+Every outside effect (an email, a Slack post) runs through the ledger under a key that names the
+journey and step, so a tick re-run after a crash, or run twice in a day, finds it done and only
+writes the record. The whole tick holds the workbook lock, so button presses wait for it rather
+than racing it, and its write touches only the cells it changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from guide import audit, messages, records
+from guide.cells import stamp
+from guide.model import Book, Customer, Problem, Step
+from guide.ports import AlreadyInProgress, Email, MailerError, NotifierError, SlackMessage
+from guide.reading import read_book
+from guide.services import TICK_LEASE_SECONDS, WORKBOOK_LOCK, Services, team_time
+from guide.tick import (
+    ESCALATED,
+    Effect,
+    Enroll,
+    Escalate,
+    Finish,
+    Flag,
+    NoticeResume,
+    SendStep,
+    TickPlan,
+    decide,
+)
+from guide.workbook import Changes
+from sheets.schema import APPEND_ONLY, AUDIT, TICK_READS
+
+LEDGER_ERRORS = (AlreadyInProgress, MailerError, NotifierError)
+
+
+@dataclass
+class TickReport:
+    plan: TickPlan
+    emails: list[Email] = field(default_factory=list)
+    flags: list[SlackMessage] = field(default_factory=list)
+    failures: list[Problem] = field(default_factory=list)
+    cells_written: int = 0
+    dry_run: bool = False
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.plan.problems + self.failures
+
+
+def run_tick(services: Services, now: datetime, dry_run: bool = False, wait: float = 60) -> TickReport:
+    """Run the daily tick at ``now`` (aware). With ``dry_run`` decide only: nothing is sent or
+    written, and the report lists what would happen."""
+    with services.lock.hold(WORKBOOK_LOCK, lease_seconds=TICK_LEASE_SECONDS, wait_seconds=wait):
+        snapshot = services.workbook.read(TICK_READS, header_only=APPEND_ONLY)
+        book = read_book(snapshot)
+        local = team_time(now, book.config.timezone)
+        plan = decide(book, local.date())
+        report = TickReport(plan=plan, dry_run=dry_run)
+        if dry_run:
+            return report
+        tick = _Tick(services, book, now, local, report)
+        for effect in plan.effects:
+            tick.carry_out(effect)
+        tick.states.write(tick.changes)
+        services.workbook.commit(snapshot, tick.changes)
+        report.cells_written = len(tick.changes)
+        return report
+
+
+class _Tick:
+    def __init__(
+        self, services: Services, book: Book, now: datetime, local: datetime, report: TickReport
+    ):
+        self.services, self.book, self.now, self.local, self.report = (
+            services, book, now, local, report,
+        )
+        self.changes = Changes()
+        self.states = records.StateUpdates(book.states)
+        self.customers = {c.customer_id: c for c in book.customers}
+        self.started: dict[str, Customer] = {}
+
+    def customer(self, customer_id: str) -> Customer:
+        return self.started.get(customer_id) or self.customers[customer_id]
+
+    def step(self, customer: Customer, step_id: str) -> Step:
+        return next(s for s in self.book.plans[customer.plan] if s.step_id == step_id)
+
+    def once(self, key: str, customer_id: str, effect: Callable[[], dict[str, Any]]) -> dict[str, Any] | None:
+        """Run an outside effect through the ledger; a failure is reported and skipped."""
+        try:
+            return self.services.ledger.once(key, effect)
+        except LEDGER_ERRORS as err:
+            self.report.failures.append(
+                Problem("tick", None, None, f"{key}: {err} (will retry on the next tick)",
+                        customer_id)
+            )
+            return None
+
+    def carry_out(self, effect: Effect) -> None:
+        handler = getattr(self, "_" + type(effect).__name__.lower())
+        handler(effect)
+
+    def _enroll(self, effect: Enroll) -> None:
+        customer = self.customers[effect.customer_id]
+        records.enroll(self.changes, customer, effect.started_on, self.local)
+        self.started[customer.customer_id] = Customer(
+            **{**customer.__dict__, "started_on": effect.started_on}
+        )
+
+    def _sendstep(self, effect: SendStep) -> None:
+        customer = self.customer(effect.customer_id)
+        step = self.step(customer, effect.step_id)
+        config = self.book.config
+        token = self.services.signer.issue(
+            customer.customer_id, effect.journey_id, step.step_id, self.now, config.link_ttl_days
+        )
+        email = messages.step_email(
+            customer, step, self.services.done_link(token), config.sender, config.reply_to
+        )
+
+        def send() -> dict[str, Any]:
+            return {"message_id": self.services.mailer.send(email), "at": stamp(self.local)}
+
+        outcome = self.once(f"mail:step:{effect.journey_id}:{step.step_id}", customer.customer_id, send)
+        if outcome is None:
+            return
+        self.report.emails.append(email)
+        existing = self.book.journey_sends(effect.journey_id).get(step.step_id)
+        sent_at = datetime.strptime(outcome["at"], "%Y-%m-%d %H:%M")
+        records.step_sent(
+            self.changes, customer, effect.journey_id, step.step_id, existing, sent_at, self.local
+        )
+
+    def _finish(self, effect: Finish) -> None:
+        customer = self.customer(effect.customer_id)
+        config = self.book.config
+        email = messages.wrapup_email(
+            customer, self.book.plans[customer.plan], config.sender, config.reply_to
+        )
+
+        def send() -> dict[str, Any]:
+            return {"message_id": self.services.mailer.send(email)}
+
+        if self.once(f"mail:wrapup:{effect.journey_id}", customer.customer_id, send) is None:
+            return
+        self.report.emails.append(email)
+        sends = list(self.book.journey_sends(effect.journey_id).values())
+        records.finish(
+            self.changes, customer, effect.journey_id, sends,
+            self.book.states.get(customer.customer_id), effect.by, self.local,
+        )
+
+    def _owner_destination(self, customer: Customer) -> tuple[str, str] | None:
+        """(channel, mention) for a customer's owner: their DM if known, else the team channel."""
+        member = self.book.config.member(customer.owner)
+        if member and member.slack_id:
+            return member.slack_id, f"<@{member.slack_id}>"
+        if self.book.config.slack_channel:
+            return self.book.config.slack_channel, messages.mrkdwn(customer.owner)
+        return None
+
+    def _flag(self, effect: Flag) -> None:
+        customer = self.customer(effect.customer_id)
+        step = self.step(customer, effect.step_id)
+        destination = self._owner_destination(customer)
+        if destination is None:
+            self.report.failures.append(Problem(
+                "og-config", None, "team",
+                f"no Slack user for owner '{customer.owner}' and no slack channel: flag not sent",
+                customer.customer_id))
+            return
+        channel, mention = destination
+        text, blocks = messages.flag_blocks(
+            customer, step, effect.journey_id, effect.waited_days, mention,
+            escalated=effect.level == ESCALATED,
+        )
+        message = SlackMessage(channel, text, blocks)
+
+        def post() -> dict[str, Any]:
+            posted = self.services.notifier.post(message)
+            return {"channel": posted.channel, "ts": posted.ts, "at": stamp(self.local)}
+
+        key = f"slack:flag:{effect.journey_id}:{step.step_id}:{effect.level}"
+        outcome = self.once(key, customer.customer_id, post)
+        if outcome is None:
+            return
+        self.report.flags.append(message)
+        self.states.set(
+            customer.customer_id, self.local, journey_id=effect.journey_id,
+            flag_channel=outcome["channel"], flag_ts=outcome["ts"], flag_step=step.step_id,
+            flag_level=effect.level, flagged_at=outcome["at"],
+        )
+        self.changes.append(AUDIT.name, audit.row(
+            self.local, "guide", "flag" if effect.level < ESCALATED else "re-flag",
+            customer.customer_id, effect.journey_id,
+            detail=f"{step.title}: {effect.waited_days} business days, "
+                   f"expected {step.expected_days}; posted to {outcome['channel']}"))
+
+    def _escalate(self, effect: Escalate) -> None:
+        customer = self.customer(effect.customer_id)
+        step = self.step(customer, effect.step_id)
+        manager = self.book.config.manager
+        if not manager:
+            self.report.failures.append(Problem(
+                "og-config", None, "manager", "no manager set: escalation not sent",
+                customer.customer_id))
+            return
+        destination = self._owner_destination(customer)
+        mention = destination[1] if destination else messages.mrkdwn(customer.owner)
+        text, blocks = messages.escalation_blocks(customer, step, effect.waited_days, mention)
+
+        def tell() -> dict[str, Any]:
+            if "@" in manager:
+                config = self.book.config
+                self.services.mailer.send(Email(
+                    to=manager, subject=f"Escalation: {customer.name}", text=text,
+                    html=f"<p>{messages.html.escape(text)}</p>", sender=config.sender,
+                    tags={"kind": "escalation", "customer": customer.customer_id}))
+                return {"to": manager}
+            posted = self.services.notifier.post(SlackMessage(manager, text, blocks))
+            return {"to": manager, "ts": posted.ts}
+
+        if self.once(f"escalate:{effect.journey_id}:{step.step_id}", customer.customer_id, tell):
+            self.changes.append(AUDIT.name, audit.row(
+                self.local, "guide", "escalate", customer.customer_id, effect.journey_id,
+                detail=f"manager {manager} told: {effect.overdue_days} business days overdue"))
+
+    def _noticeresume(self, effect: NoticeResume) -> None:
+        customer = self.customer(effect.customer_id)
+        state = self.book.states[customer.customer_id]
+        if effect.what == "pause":
+            self.states.set(customer.customer_id, self.local, paused_at="", pause_note="",
+                            paused_by="")
+            held = self.local - state.paused_at if state.paused_at else timedelta()
+            detail = f"paused box cleared in the sheet after {held.days} days"
+        else:
+            self.states.set(customer.customer_id, self.local, handed_off_to="",
+                            handed_off_at="", handed_off_by="")
+            detail = f"hand-off to {state.handed_off_to} cleared in the sheet"
+        self.changes.append(AUDIT.name, audit.row(
+            self.local, "sheet", "resume", customer.customer_id, state.journey_id,
+            audit.view(customer, state), audit.view(customer), detail))
