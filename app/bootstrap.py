@@ -1,0 +1,99 @@
+"""Wiring: production adapters in Lambda, local ones on a laptop, from the settings."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from app.secrets import Secrets, load_secrets
+from app.settings import Settings, SettingsError
+from guide.links import LinkSigner
+from guide.ports import Ledger, Lock, Mailer, Notifier, Workbook
+from guide.services import Services
+
+LEDGER_DAYS = 30
+
+
+def build_services(settings: Settings, secrets: Secrets) -> Services:
+    return Services(
+        workbook=_workbook(settings, secrets),
+        mailer=_mailer(settings),
+        notifier=_notifier(settings, secrets),
+        lock=_lock(settings),
+        ledger=_ledger(settings),
+        signer=LinkSigner(secrets.link_key),
+        done_url=settings.done_url,
+    )
+
+
+@cache
+def services_from_env() -> Services:
+    """Built once per process (a Lambda cold start), then reused while warm."""
+    settings = Settings.from_env()
+    return build_services(settings, load_secrets(settings))
+
+
+def _workbook(settings: Settings, secrets: Secrets) -> Workbook:
+    if settings.workbook_path is not None:
+        from adapters.xlsx_workbook import XlsxWorkbook
+
+        return XlsxWorkbook(settings.workbook_path)
+    from adapters.gsheets import GoogleSheetsWorkbook
+
+    if secrets.google_service_account is None:
+        raise SettingsError("no Google service-account credentials (secret or file)")
+    return GoogleSheetsWorkbook.from_service_account_info(
+        secrets.google_service_account, settings.spreadsheet_id
+    )
+
+
+def _mailer(settings: Settings) -> Mailer:
+    if settings.outbox is not None:
+        from adapters.outbox import OutboxMailer
+
+        return OutboxMailer(settings.outbox)
+    import boto3
+
+    from adapters.ses_mailer import SesMailer
+
+    return SesMailer(boto3.client("sesv2"))
+
+
+def _notifier(settings: Settings, secrets: Secrets) -> Notifier:
+    if settings.outbox is not None and not settings.slack_api_url:
+        from adapters.outbox import OutboxNotifier
+
+        return OutboxNotifier(settings.outbox)
+    from adapters.slack_notifier import SlackNotifier, web_client
+
+    return SlackNotifier(web_client(secrets.slack_bot_token, settings.slack_api_url or None))
+
+
+def _lock(settings: Settings) -> Lock:
+    if settings.lock_table:
+        import boto3
+
+        from adapters.locks import DynamoDBLock
+
+        return DynamoDBLock(boto3.resource("dynamodb").Table(settings.lock_table))
+    from adapters.locks import LocalFileLock
+
+    assert settings.state_dir is not None
+    return LocalFileLock(settings.state_dir / "locks")
+
+
+def _ledger(settings: Settings) -> Ledger:
+    from adapters.ledger import IdempotencyLedger
+
+    store: Any
+    if settings.idempotency_table:
+        from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
+        store = DynamoDBPersistenceLayer(table_name=settings.idempotency_table)
+    else:
+        from adapters.ledger import SqlitePersistenceLayer
+
+        assert settings.state_dir is not None
+        settings.state_dir.mkdir(parents=True, exist_ok=True)
+        store = SqlitePersistenceLayer(settings.state_dir / "ledger.sqlite3")
+    return IdempotencyLedger(store, expires_after_seconds=LEDGER_DAYS * 86400)

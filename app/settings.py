@@ -1,0 +1,81 @@
+"""Deployment settings: read from the environment once, typed and checked at cold start.
+
+Local mode is chosen by ``OG_WORKBOOK`` (a local workbook file) and ``OG_OUTBOX`` (a folder
+for mail and Slack payloads). Without them the guide uses Google Sheets, SES and Slack.
+Nothing else in the project reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class SettingsError(Exception):
+    """The environment is incomplete; the message says which variable to set."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    workbook_path: Path | None
+    spreadsheet_id: str
+    outbox: Path | None
+    state_dir: Path | None
+    slack_api_url: str
+    slack_team_id: str
+    done_url: str
+    secret_name: str
+    lock_table: str
+    idempotency_table: str
+    # Secrets may come straight from the environment locally; in Lambda they come from
+    # Secrets Manager (``secret_name``) and these stay empty.
+    slack_bot_token: str
+    slack_signing_secret: str
+    link_key: str
+    google_credentials_file: str
+
+    @property
+    def local_workbook(self) -> bool:
+        return self.workbook_path is not None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+
+        def get(name: str, default: str = "") -> str:
+            return env.get(name, default).strip()
+
+        workbook = get("OG_WORKBOOK")
+        outbox = get("OG_OUTBOX")
+        state_dir = get("OG_STATE_DIR")
+        settings = cls(
+            workbook_path=Path(workbook) if workbook else None,
+            spreadsheet_id=get("OG_SPREADSHEET_ID"),
+            outbox=Path(outbox) if outbox else None,
+            state_dir=Path(state_dir) if state_dir else (
+                Path(workbook).parent / ".og-state" if workbook else None
+            ),
+            slack_api_url=get("SLACK_API_URL"),
+            slack_team_id=get("SLACK_TEAM_ID"),
+            done_url=get("OG_DONE_URL", "http://127.0.0.1:8080/done"),
+            secret_name=get("OG_SECRET_NAME"),
+            lock_table=get("OG_LOCK_TABLE"),
+            idempotency_table=get("OG_IDEMPOTENCY_TABLE"),
+            slack_bot_token=get("SLACK_BOT_TOKEN"),
+            slack_signing_secret=get("SLACK_SIGNING_SECRET"),
+            link_key=get("OG_LINK_KEY"),
+            google_credentials_file=get("GOOGLE_APPLICATION_CREDENTIALS"),
+        )
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        if not self.workbook_path and not self.spreadsheet_id:
+            raise SettingsError("set OG_WORKBOOK (a local .xlsx) or OG_SPREADSHEET_ID")
+        if self.state_dir is None and not (self.lock_table and self.idempotency_table):
+            raise SettingsError(
+                "set OG_STATE_DIR for local locks and records, or OG_LOCK_TABLE and "
+                "OG_IDEMPOTENCY_TABLE for DynamoDB"
+            )
