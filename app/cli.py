@@ -1,0 +1,123 @@
+"""Command line: the daily tick, the demo, workbook setup and the local server.
+
+    python -m app.cli tick [--today 2026-11-23] [--dry-run]
+    python -m app.cli demo [--dir demo]
+    python -m app.cli setup
+    python -m app.cli serve [--port 8080]
+
+Exit codes: 0 done (problems in the sheet are reported, not fatal), 2 the environment or the
+workbook is not usable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from datetime import date, datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from app.bootstrap import build_services
+from app.report import render
+from app.secrets import load_secrets
+from app.settings import Settings, SettingsError
+from guide.ports import LockBusy, WorkbookError
+from guide.runner import run_tick
+from guide.services import Services
+
+TICK_HOUR = time(9, 0)
+
+
+def _moment(today: str | None, services: Services) -> datetime:
+    """Now, or 09:00 on ``--today`` in the team's time zone (as the schedule would run)."""
+    if not today:
+        return datetime.now(ZoneInfo("UTC"))
+    from guide.reading import read_book
+    from sheets.schema import CONFIG, ONBOARDING, PLANS, SENDS, STATE
+
+    tabs = [ONBOARDING.name, PLANS.name, SENDS.name, STATE.name, CONFIG.name]
+    zone = read_book(services.workbook.read(tabs)).config.timezone
+    return datetime.combine(date.fromisoformat(today), TICK_HOUR, ZoneInfo(zone))
+
+
+def _services() -> Services:
+    settings = Settings.from_env()
+    return build_services(settings, load_secrets(settings))
+
+
+def cmd_tick(args: argparse.Namespace) -> int:
+    services = _services()
+    report = run_tick(services, _moment(args.today, services), dry_run=args.dry_run)
+    print(render(report))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from adapters.xlsx_workbook import XlsxWorkbook
+    from sheets.demo import build_demo
+
+    folder = Path(args.dir)
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    workbook_path, outbox = folder / "onboarding.xlsx", folder / "outbox"
+    today = date.fromisoformat(args.today) if args.today else datetime.now(
+        ZoneInfo("America/New_York")).date()
+    build_demo(XlsxWorkbook(workbook_path), today)
+    os.environ.update({"OG_WORKBOOK": str(workbook_path), "OG_OUTBOX": str(outbox)})
+    services = _services()
+    print(render(run_tick(services, _moment(today.isoformat(), services))))
+    print(f"""
+The workbook is {workbook_path}; emails (.eml) and Slack payloads (.json) are in {outbox}/.
+Open the workbook, change it (tick a box, add a row, mark a step done), save, and tick again:
+
+    OG_WORKBOOK={workbook_path} OG_OUTBOX={outbox} .venv/bin/python -m app.cli tick --today {today}
+
+A second tick the same day sends nothing new.""")
+    return 0
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    from sheets.setup import setup_workbook
+
+    made = setup_workbook(_services().workbook)
+    print("created tabs: " + (", ".join(made) if made else "none (all there)"))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from app.server import serve
+
+    serve(args.host, args.port)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="onboarding-guide", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    tick = sub.add_parser("tick", help="run the daily tick")
+    tick.add_argument("--today", help="run as if on this date (YYYY-MM-DD), at 09:00 team time")
+    tick.add_argument("--dry-run", action="store_true", help="print what would happen, do nothing")
+    tick.set_defaults(run=cmd_tick)
+    demo = sub.add_parser("demo", help="build a demo workbook and run the tick on it")
+    demo.add_argument("--dir", default="demo", help="folder for the demo workbook and outbox")
+    demo.add_argument("--today", help="the demo's date (default: today)")
+    demo.set_defaults(run=cmd_demo)
+    setup = sub.add_parser("setup", help="create missing tabs and settings in the workbook")
+    setup.set_defaults(run=cmd_setup)
+    serve = sub.add_parser("serve", help="run the Function URL handlers on 127.0.0.1")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.set_defaults(run=cmd_serve)
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except (SettingsError, WorkbookError, LockBusy) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""The tick's report, for people: where every customer stands, what went out, what to fix."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from guide.runner import TickReport
+from guide.tick import Effect, Enroll, Escalate, Finish, Flag, NoticeResume, SendStep
+
+_ORDER = ["escalated", "stalled", "new", "on track", "finishing", "paused", "handed off", "finished"]
+
+
+def describe(effect: Effect) -> str:
+    match effect:
+        case Enroll():
+            return f"{effect.customer_id}: enroll, journey starts {effect.started_on}"
+        case SendStep():
+            return f"{effect.customer_id}: email step '{effect.step_id}'"
+        case Finish():
+            return f"{effect.customer_id}: finish (wrap-up email, archive journey)"
+        case Flag():
+            kind = "re-flag (escalated)" if effect.level > 1 else "flag"
+            return (f"{effect.customer_id}: {kind} owner, '{effect.step_id}' "
+                    f"{effect.waited_days} business days")
+        case Escalate():
+            return f"{effect.customer_id}: tell the manager, {effect.overdue_days} days overdue"
+        case NoticeResume():
+            return f"{effect.customer_id}: {effect.what} cleared in the sheet, resume"
+    raise TypeError(effect)
+
+
+def render(report: TickReport) -> str:
+    plan = report.plan
+    lines = [f"Daily tick for {plan.today:%A %d %B %Y}" + ("  (dry run)" if report.dry_run else "")]
+    lines.append("")
+    lines.append("Customers")
+    statuses = sorted(
+        plan.statuses,
+        key=lambda s: (_ORDER.index(s.state) if s.state in _ORDER else 99, s.customer_id),
+    )
+    for s in statuses:
+        lines.append(f"  {s.customer_id:<6} {s.name[:24]:<24} {s.state:<11} {s.step[:26]:<26} {s.detail}")
+    counts = Counter(s.state for s in plan.statuses)
+    lines.append("  " + ", ".join(f"{n} {state}" for state, n in counts.most_common()))
+    if report.dry_run:
+        lines += ["", f"Would do ({len(plan.effects)})"]
+        lines += [f"  {describe(e)}" for e in plan.effects] or ["  nothing"]
+    else:
+        lines += ["", f"Emails written ({len(report.emails)})"]
+        lines += [f"  to {e.to:<28} {e.subject}" for e in report.emails] or ["  none"]
+        lines += ["", f"Slack flags posted ({len(report.flags)})"]
+        lines += [f"  {m.channel:<14} {m.text}" for m in report.flags] or ["  none"]
+        lines += ["", f"Sheet: {report.cells_written} changes written in one update"]
+    problems = report.problems
+    lines += ["", f"Problems to fix in the sheet ({len(problems)})"]
+    lines += [f"  {p}" for p in problems] or ["  none"]
+    return "\n".join(lines)
