@@ -35,6 +35,9 @@ class Settings:
     slack_signing_secret: str
     link_key: str
     google_credentials_file: str
+    # Set by the Lambda runtime: Slack's lazy listeners re-invoke the function there, and run
+    # on a thread in-process anywhere else (the local server, tests).
+    lambda_function_name: str = ""
 
     @property
     def local_workbook(self) -> bool:
@@ -67,6 +70,7 @@ class Settings:
             slack_signing_secret=get("SLACK_SIGNING_SECRET"),
             link_key=get("OG_LINK_KEY"),
             google_credentials_file=get("GOOGLE_APPLICATION_CREDENTIALS"),
+            lambda_function_name=get("AWS_LAMBDA_FUNCTION_NAME"),
         )
         settings.check()
         return settings
