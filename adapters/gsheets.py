@@ -1,0 +1,295 @@
+"""The workbook port on a Google Sheet, through gspread's low-level HTTP client.
+
+One read is one ``values:batchGet`` (plus one metadata fetch per instance); one commit is one
+``spreadsheets:batchUpdate``, which Google applies all or nothing. Values are written as typed
+``CellData`` (``stringValue`` and friends), which is RAW: a note starting with ``=`` stays text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import requests
+from google.auth.transport.requests import AuthorizedSession
+from google.oauth2.service_account import Credentials
+from gspread.exceptions import APIError
+from gspread.http_client import HTTPClient
+
+from adapters.http_retry import mount_retry, sheets_retry
+from adapters.workbook_plan import Plain, TabPlan, plan_changes, schema_header
+from guide.ports import WorkbookError
+from guide.workbook import Changes, Snapshot, Table
+
+SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
+DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds: a Lambda must not hang on a socket
+_METADATA_FIELDS = "sheets.properties(sheetId,title,gridProperties(rowCount,columnCount))"
+_READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"}
+# What Google gives a sheet made in its own UI; a tab we add gets at least this.
+_NEW_SHEET_ROWS, _NEW_SHEET_COLUMNS = 1000, 26
+
+T = TypeVar("T")
+
+
+@dataclass
+class _Sheet:
+    sheet_id: int
+    columns: int  # the grid's column count: a cell beyond it is an error, so we grow it first
+
+
+def a1_tab(name: str) -> str:
+    """The A1 range for a whole tab; quoting makes any tab name safe (quotes doubled)."""
+    return "'" + name.replace("'", "''") + "'"
+
+
+class GoogleSheetsWorkbook:
+    """``guide.ports.Workbook`` on one spreadsheet. Inject an ``HTTPClient`` built over any
+    ``requests.Session`` (tests use one pointed at the fake Sheets server)."""
+
+    def __init__(
+        self,
+        spreadsheet_id: str,
+        http: HTTPClient,
+        *,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+    ) -> None:
+        self.spreadsheet_id = spreadsheet_id
+        self._http = http
+        self._http.set_timeout(timeout)
+        self._sheets: dict[str, _Sheet] | None = None
+
+    @classmethod
+    def from_service_account_info(
+        cls,
+        info: Mapping[str, Any],
+        spreadsheet_id: str,
+        *,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        attempts: int = 5,
+        backoff_factor: float = 0.5,
+        backoff_max: float = 8.0,
+    ) -> GoogleSheetsWorkbook:
+        """Build from a service account's JSON key (as a dict), with the bounded retry mounted."""
+        credentials = Credentials.from_service_account_info(dict(info), scopes=SCOPES)
+        session = AuthorizedSession(credentials)
+        retry = sheets_retry(
+            attempts=attempts, backoff_factor=backoff_factor, backoff_max=backoff_max
+        )
+        mount_retry(session, retry)
+        return cls(spreadsheet_id, HTTPClient(auth=credentials, session=session), timeout=timeout)
+
+    # -- the port ---------------------------------------------------------------------------
+
+    def read(self, tabs: Sequence[str]) -> Snapshot:
+        names = list(dict.fromkeys(tabs))
+        sheets = self._metadata()
+        present = [t for t in names if t in sheets]
+        tables = {t: Table(t, [], [], exists=False) for t in names if t not in sheets}
+        if present:
+            # A range naming a missing tab fails the whole batchGet, so only existing tabs go in.
+            body = self._call(
+                "read",
+                lambda: self._http.values_batch_get(
+                    self.spreadsheet_id, [a1_tab(t) for t in present], params=dict(_READ_PARAMS)
+                ),
+            )
+            value_ranges = body.get("valueRanges", [])
+            if len(value_ranges) != len(present):
+                raise WorkbookError(
+                    f"read: asked for {len(present)} ranges, got {len(value_ranges)}"
+                )
+            for tab, value_range in zip(present, value_ranges, strict=True):
+                tables[tab] = _table(tab, value_range.get("values", []))
+        return Snapshot({t: tables[t] for t in names})
+
+    def commit(self, snapshot: Snapshot, changes: Changes) -> None:
+        if not changes:
+            return
+        plans = plan_changes(snapshot, changes)
+        sheets = self._metadata()
+        ids = self._sheet_ids(plans, sheets)
+        body = {"requests": _requests(plans, ids, sheets)}
+        self._call("commit", lambda: self._http.batch_update(self.spreadsheet_id, body))
+        for plan in plans:
+            # Keep the cached grid in step, so the next commit does not grow it again.
+            known = sheets.get(plan.tab)
+            if known is None:
+                sheets[plan.tab] = _Sheet(ids[plan.tab], max(_NEW_SHEET_COLUMNS, plan.width))
+            else:
+                known.columns = max(known.columns, plan.width)
+
+    def ensure_tabs(self, tabs: Sequence[str]) -> list[str]:
+        self._sheets = None  # setup must see the sheet as it is now, not as cached
+        sheets = self._metadata()
+        missing = [t for t in dict.fromkeys(tabs) if t not in sheets]
+        if not missing:
+            return []
+        plans = [
+            TabPlan(t, create=True, width=len(h), new_headers=list(enumerate(h)))
+            for t in missing
+            for h in [schema_header(t)]
+        ]
+        ids = self._sheet_ids(plans, sheets)
+        body = {"requests": _requests(plans, ids, sheets)}
+        self._call("create tabs", lambda: self._http.batch_update(self.spreadsheet_id, body))
+        for plan in plans:
+            sheets[plan.tab] = _Sheet(ids[plan.tab], max(_NEW_SHEET_COLUMNS, plan.width))
+        return missing
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _metadata(self) -> dict[str, _Sheet]:
+        """Tab title -> sheet id and width, fetched once per instance (one request)."""
+        if self._sheets is None:
+            meta = self._call(
+                "read sheet list",
+                lambda: self._http.fetch_sheet_metadata(
+                    self.spreadsheet_id, params={"fields": _METADATA_FIELDS}
+                ),
+            )
+            sheets: dict[str, _Sheet] = {}
+            for sheet in meta.get("sheets", []):
+                props = sheet.get("properties", {})
+                grid = props.get("gridProperties", {})
+                sheets[props["title"]] = _Sheet(
+                    int(props.get("sheetId", 0)), int(grid.get("columnCount", 0))
+                )
+            self._sheets = sheets
+        return self._sheets
+
+    def _sheet_ids(self, plans: list[TabPlan], sheets: dict[str, _Sheet]) -> dict[str, int]:
+        ids: dict[str, int] = {}
+        next_id = max((s.sheet_id for s in sheets.values()), default=0) + 1
+        for plan in plans:
+            if plan.create:
+                if plan.tab in sheets:
+                    raise WorkbookError(f"{plan.tab}: the tab appeared after the snapshot; re-read")
+                # Choosing the id ourselves lets the same batchUpdate fill the new tab.
+                ids[plan.tab], next_id = next_id, next_id + 1
+            elif plan.tab in sheets:
+                ids[plan.tab] = sheets[plan.tab].sheet_id
+            else:
+                self._sheets = None
+                raise WorkbookError(f"{plan.tab}: the tab is gone from the spreadsheet; re-read")
+        return ids
+
+    def _call(self, what: str, call: Callable[[], T]) -> T:
+        try:
+            return call()
+        except APIError as error:
+            # The tab list may be what is wrong (a tab renamed or deleted): refetch it next time.
+            self._sheets = None
+            status = error.error.get("status", "")
+            message = error.error.get("message", "")
+            raise WorkbookError(
+                f"Google Sheets {what} failed: {error.code} {status}: {message}"
+            ) from error
+        except requests.RequestException as error:
+            self._sheets = None
+            raise WorkbookError(f"Google Sheets {what} failed: {error}") from error
+
+
+def _table(tab: str, values: list[list[Any]]) -> Table:
+    if not values:
+        return Table(tab, [], [])
+    header = ["" if v is None else str(v) for v in values[0]]
+    # Google sends empty cells inside a row as ""; the local workbook has None. Make them agree.
+    rows = [[None if v == "" else v for v in row] for row in values[1:]]
+    return Table(tab, header, rows)
+
+
+def _cell(value: Plain) -> dict[str, Any]:
+    if value is None or value == "":
+        return {}  # with fields=userEnteredValue, a CellData without one clears the cell
+    if isinstance(value, bool):
+        return {"userEnteredValue": {"boolValue": value}}
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise WorkbookError(f"cannot write {value!r} to a sheet")
+        return {"userEnteredValue": {"numberValue": value}}
+    return {"userEnteredValue": {"stringValue": str(value)}}
+
+
+def _requests(
+    plans: list[TabPlan], ids: dict[str, int], sheets: dict[str, _Sheet]
+) -> list[dict[str, Any]]:
+    """The batchUpdate requests, in an order where each one's row numbers are still right:
+    new tabs and columns, headers, edits, appends, then deletes from the bottom up."""
+    out: list[dict[str, Any]] = []
+    for plan in plans:
+        sheet_id = ids[plan.tab]
+        if plan.create:
+            grid = {
+                "rowCount": _NEW_SHEET_ROWS,
+                "columnCount": max(_NEW_SHEET_COLUMNS, plan.width),
+            }
+            props = {"sheetId": sheet_id, "title": plan.tab, "gridProperties": grid}
+            out.append({"addSheet": {"properties": props}})
+            continue
+        # Sheet ids are cached, names are not: if a person renamed this tab and made a new one
+        # with the old name, the id now points at the renamed tab. Setting the title the id
+        # should have fails the whole batch in that case (the name is taken) and is a no-op
+        # otherwise, so a stale id can never write into the wrong tab.
+        pin = {"properties": {"sheetId": sheet_id, "title": plan.tab}, "fields": "title"}
+        out.append({"updateSheetProperties": pin})
+        if plan.width > sheets[plan.tab].columns:
+            grow = plan.width - sheets[plan.tab].columns
+            out.append(
+                {"appendDimension": {"sheetId": sheet_id, "dimension": "COLUMNS", "length": grow}}
+            )
+    for plan in plans:
+        if plan.new_headers:
+            # New header cells are always one run at the right end (or the whole row).
+            first = plan.new_headers[0][0]
+            cells = [_cell(name) for _, name in plan.new_headers]
+            out.append(_update(ids[plan.tab], 0, first, cells))
+    for plan in plans:
+        for (row, column), value in plan.edits.items():
+            out.append(_update(ids[plan.tab], row - 1, column, [_cell(value)]))
+    for plan in plans:
+        if plan.appends:
+            rows = [
+                {"values": [_cell(cells.get(i)) for i in range(max(cells) + 1)]}
+                for cells in plan.appends
+            ]
+            out.append(
+                {
+                    "appendCells": {
+                        "sheetId": ids[plan.tab],
+                        "rows": rows,
+                        "fields": "userEnteredValue",
+                    }
+                }
+            )
+    for plan in plans:
+        for first, last in _runs(plan.deletes):
+            span = {
+                "sheetId": ids[plan.tab],
+                "dimension": "ROWS",
+                "startIndex": first - 1,
+                "endIndex": last,
+            }
+            out.append({"deleteDimension": {"range": span}})
+    return out
+
+
+def _update(
+    sheet_id: int, row_index: int, column_index: int, cells: list[dict[str, Any]]
+) -> dict[str, Any]:
+    start = {"sheetId": sheet_id, "rowIndex": row_index, "columnIndex": column_index}
+    return {
+        "updateCells": {"rows": [{"values": cells}], "fields": "userEnteredValue", "start": start}
+    }
+
+
+def _runs(rows_descending: list[int]) -> list[tuple[int, int]]:
+    """[9, 8, 7, 4] -> [(7, 9), (4, 4)]: one deleteDimension per block of adjacent rows."""
+    runs: list[tuple[int, int]] = []
+    for row in rows_descending:
+        if runs and runs[-1][0] == row + 1:
+            runs[-1] = (row, runs[-1][1])
+        else:
+            runs.append((row, row))
+    return runs

@@ -1,0 +1,125 @@
+"""Turn ``Changes`` made against a ``Snapshot`` into positions on each tab, for any workbook.
+
+Both workbook adapters validate and lay out a unit of work the same way, so the contract tests hold
+for both by construction: every check happens here, before anything is sent or saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from guide.ports import WorkbookError
+from guide.workbook import FIRST_DATA_ROW, CellValue, Changes, Snapshot, Table
+from sheets.schema import BY_NAME, normalize_header
+
+# A cell as written: dates become ISO text, because a RAW write has no date type and ISO text is
+# what the core parses back.
+Plain = str | int | float | bool | None
+
+
+@dataclass
+class TabPlan:
+    """One tab's share of a unit of work, in sheet coordinates (rows 1-based, columns 0-based)."""
+
+    tab: str
+    create: bool  # the tab does not exist yet: make it, with the whole header
+    width: int  # columns in use once the new headers are in
+    new_headers: list[tuple[int, str]] = field(default_factory=list)
+    edits: dict[tuple[int, int], Plain] = field(default_factory=dict)  # (row, column) -> value
+    appends: list[dict[int, Plain]] = field(default_factory=list)  # column -> value
+    deletes: list[int] = field(default_factory=list)  # sheet rows, highest first
+
+
+def plain(value: CellValue) -> Plain:
+    if isinstance(value, date):  # datetime too: it is a date
+        return value.isoformat()
+    return value
+
+
+def header_positions(header: Iterable[object]) -> dict[str, int]:
+    """Normalised header -> 0-based position; the first of two same-named columns wins."""
+    found: dict[str, int] = {}
+    for i, text in enumerate(header):
+        key = normalize_header(text)
+        if key and key not in found:
+            found[key] = i
+    return found
+
+
+def schema_header(tab: str) -> list[str]:
+    return list(BY_NAME[tab].columns) if tab in BY_NAME else []
+
+
+class _TabLayout:
+    """Where each named column is on one tab, adding columns at the right end as changes ask."""
+
+    def __init__(self, table: Table) -> None:
+        self.plan = TabPlan(tab=table.tab, create=not table.exists, width=0)
+        header = list(table.header) if table.exists else schema_header(table.tab)
+        self.positions = header_positions(header)
+        if self.plan.create:
+            self.plan.new_headers = list(enumerate(header))
+            self.plan.width = len(header)
+        else:
+            # A column people filled without a header is still theirs: new columns go after it.
+            widest = max((len(r) for r in table.rows), default=0)
+            self.plan.width = max(len(header), widest)
+
+    def column(self, name: str) -> int:
+        key = normalize_header(name)
+        if not key:
+            raise WorkbookError(f"{self.plan.tab}: a change names a column with no name")
+        if key not in self.positions:
+            self.positions[key] = self.plan.width
+            self.plan.new_headers.append((self.plan.width, name))
+            self.plan.width += 1
+        return self.positions[key]
+
+
+def plan_changes(snapshot: Snapshot, changes: Changes) -> list[TabPlan]:
+    """Validate ``changes`` against ``snapshot`` and lay them out per tab.
+
+    Raises ``WorkbookError`` (before anything is written) for a tab the snapshot did not read, or
+    an edit or delete of a row the snapshot does not have.
+    """
+    layouts: dict[str, _TabLayout] = {}
+
+    def layout(tab: str) -> _TabLayout:
+        if tab not in snapshot.tables:
+            raise WorkbookError(
+                f"{tab!r} was not read in this snapshot; read it before changing it"
+            )
+        if tab not in layouts:
+            layouts[tab] = _TabLayout(snapshot.tables[tab])
+        return layouts[tab]
+
+    def check_row(tab: str, row: int, what: str) -> None:
+        table = snapshot.tables[tab]
+        if not FIRST_DATA_ROW <= row <= table.last_row:
+            raise WorkbookError(
+                f"{tab}: cannot {what} row {row}; the snapshot has data rows "
+                f"{FIRST_DATA_ROW}..{table.last_row}"
+            )
+
+    for edit in changes.edits:
+        tab_layout = layout(edit.tab)
+        check_row(edit.tab, edit.row, "edit")
+        # Later edits of the same cell win, as they would applied one after another.
+        tab_layout.plan.edits[(edit.row, tab_layout.column(edit.column))] = plain(edit.value)
+    for append in changes.appends:
+        tab_layout = layout(append.tab)
+        cells = {tab_layout.column(name): plain(v) for name, v in append.values.items()}
+        cells = {i: v for i, v in cells.items() if v is not None and v != ""}
+        # A row with nothing in it carries nothing; records() would skip it anyway.
+        if cells:
+            tab_layout.plan.appends.append(cells)
+    for delete in changes.deletes:
+        tab_layout = layout(delete.tab)
+        check_row(delete.tab, delete.row, "delete")
+        if delete.row not in tab_layout.plan.deletes:
+            tab_layout.plan.deletes.append(delete.row)
+    for tab_layout in layouts.values():
+        tab_layout.plan.deletes.sort(reverse=True)
+    return [tab_layout.plan for tab_layout in layouts.values()]

@@ -1,0 +1,177 @@
+"""The workbook port on a local .xlsx file a person can open, edit and save in a spreadsheet app.
+
+Every read and every commit holds a file lock on ``<file>.lock``, so two processes (a tick and a
+button press) never interleave. A commit writes a new file beside the old one and swaps it in with
+``os.replace``, so a crash leaves either the old workbook or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+from openpyxl import Workbook as OpenpyxlWorkbook
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from adapters.workbook_plan import Plain, TabPlan, plan_changes, schema_header
+from guide.ports import WorkbookError
+from guide.workbook import Changes, Snapshot, Table
+
+
+class XlsxWorkbook:
+    """``guide.ports.Workbook`` on the .xlsx file at ``path`` (created by ``ensure_tabs``)."""
+
+    def __init__(self, path: str | os.PathLike[str], *, lock_timeout: float = 30.0) -> None:
+        self.path = Path(path)
+        self._lock = FileLock(f"{self.path}.lock")
+        self._lock_timeout = lock_timeout
+
+    def read(self, tabs: Sequence[str]) -> Snapshot:
+        names = list(dict.fromkeys(tabs))
+        with self._locked():
+            if not self.path.exists():
+                return Snapshot({t: Table(t, [], [], exists=False) for t in names})
+            try:
+                # read_only streams the sheet XML; data_only gives what a person sees for a
+                # formula they typed (the value their spreadsheet program saved), not its text.
+                book = load_workbook(self.path, read_only=True, data_only=True)
+            except (OSError, ValueError, KeyError) as error:
+                raise WorkbookError(f"cannot read {self.path.name}: {error}") from error
+            try:
+                tables = {}
+                for name in names:
+                    if name in book.sheetnames:
+                        tables[name] = _table(name, book[name].iter_rows(values_only=True))
+                    else:
+                        tables[name] = Table(name, [], [], exists=False)
+            finally:
+                book.close()
+        return Snapshot(tables)
+
+    def commit(self, snapshot: Snapshot, changes: Changes) -> None:
+        if not changes:
+            return
+        plans = plan_changes(snapshot, changes)
+        with self._locked():
+            book = self._load(create=any(p.create for p in plans))
+            for plan in plans:
+                _apply(book, plan)
+            self._save(book)
+
+    def ensure_tabs(self, tabs: Sequence[str]) -> list[str]:
+        with self._locked():
+            book = self._load(create=True)
+            missing = [t for t in dict.fromkeys(tabs) if t not in book.sheetnames]
+            for tab in missing:
+                header = schema_header(tab)
+                _apply(
+                    book,
+                    TabPlan(
+                        tab, create=True, width=len(header), new_headers=list(enumerate(header))
+                    ),
+                )
+            if missing:
+                self._save(book)
+        return missing
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        try:
+            self._lock.acquire(timeout=self._lock_timeout)
+        except Timeout as error:
+            raise WorkbookError(f"{self.path.name} is busy: {error}") from error
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+    def _load(self, *, create: bool) -> OpenpyxlWorkbook:
+        if not self.path.exists():
+            if not create:
+                raise WorkbookError(f"{self.path.name} does not exist; run setup first")
+            book = OpenpyxlWorkbook()
+            # A new workbook comes with an empty "Sheet"; the guide's tabs replace it.
+            book.remove(book.active)
+            return book
+        try:
+            return load_workbook(self.path)
+        except (OSError, ValueError, KeyError) as error:
+            raise WorkbookError(f"cannot open {self.path.name}: {error}") from error
+
+    def _save(self, book: OpenpyxlWorkbook) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Same folder, so os.replace is an atomic rename on the same file system. (Not mkstemp:
+        # its 0600 mode would make the workbook unreadable to the person's other programs.)
+        tmp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex}.tmp")
+        try:
+            book.save(tmp)
+            os.replace(tmp, self.path)
+        except OSError as error:
+            raise WorkbookError(f"cannot save {self.path.name}: {error}") from error
+        finally:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+
+
+def _table(tab: str, raw_rows: Iterator[tuple[Any, ...]]) -> Table:
+    rows = [_trim(list(r)) for r in raw_rows]
+    # Formatting can make a program save empty rows at the bottom; Google would not show them.
+    while rows and not rows[-1]:
+        rows.pop()
+    if not rows:
+        return Table(tab, [], [])
+    header = ["" if v is None else str(v) for v in rows[0]]
+    return Table(tab, header, rows[1:])
+
+
+def _trim(row: list[Any]) -> list[Any]:
+    cells = [None if v == "" else v for v in row]
+    while cells and cells[-1] is None:
+        cells.pop()
+    return cells
+
+
+def _apply(book: OpenpyxlWorkbook, plan: TabPlan) -> None:
+    if plan.create:
+        if plan.tab in book.sheetnames:
+            raise WorkbookError(f"{plan.tab}: the tab appeared after the snapshot; re-read")
+        sheet = book.create_sheet(plan.tab)
+    elif plan.tab in book.sheetnames:
+        sheet = book[plan.tab]
+    else:
+        raise WorkbookError(f"{plan.tab}: the tab is gone from the workbook; re-read")
+    for column, name in plan.new_headers:
+        _write(sheet, 1, column, name)
+    for (row, column), value in plan.edits.items():
+        _write(sheet, row, column, value)
+    if plan.appends:
+        next_row = _last_row_with_data(sheet) + 1
+        for offset, cells in enumerate(plan.appends):
+            for column, value in cells.items():
+                _write(sheet, next_row + offset, column, value)
+    for row in plan.deletes:  # highest first, so the rows still to delete keep their numbers
+        sheet.delete_rows(row)
+
+
+def _write(sheet: Worksheet, row: int, column: int, value: Plain) -> None:
+    cell = sheet.cell(row=row, column=column + 1)
+    cell.value = None if value == "" else value
+    if isinstance(value, str) and value:
+        # openpyxl turns any str starting with "=" into a formula; a note is text (RAW writes).
+        cell.data_type = "s"
+
+
+def _last_row_with_data(sheet: Worksheet) -> int:
+    """Like Google's appendCells: after the last row holding a value, not the last formatted one."""
+    for row in range(sheet.max_row, 0, -1):
+        if any(c.value not in (None, "") for c in sheet[row]):
+            return row
+    return 0

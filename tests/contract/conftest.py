@@ -1,0 +1,80 @@
+"""Fixtures for the workbook contract: the same factory shape for every workbook adapter.
+
+``make_workbook({tab: [header, row, ...]})`` seeds a workbook the way a person would have left it
+(written straight into the file or the fake server, not through the adapter) and returns the
+adapter under test pointed at it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from adapters.xlsx_workbook import XlsxWorkbook
+from guide.ports import Workbook
+from tests.fakes.sheets_server import FakeSheetsServer, gspread_workbook
+
+Tabs = dict[str, list[list[Any]]]
+MakeWorkbook = Callable[[Tabs], Workbook]
+
+_ids = itertools.count(1)
+
+
+def write_xlsx(path: Path, tabs: Tabs) -> None:
+    """Seed an .xlsx file as a spreadsheet program would save it: text stays text."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in tabs.items():
+        sheet = book.create_sheet(name)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row, start=1):
+                if value is None:
+                    continue
+                cell = sheet.cell(row=r, column=c, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"
+    book.save(path)
+
+
+@pytest.fixture(scope="session")
+def sheets_server() -> Iterator[FakeSheetsServer]:
+    with FakeSheetsServer() as server:
+        yield server
+
+
+@pytest.fixture
+def fresh_sheets_server(sheets_server: FakeSheetsServer) -> Iterator[FakeSheetsServer]:
+    """The shared server with clean counters, no faults and no latency."""
+    sheets_server.heal()
+    sheets_server.latency = 0.0
+    sheets_server.reset_counts()
+    yield sheets_server
+    sheets_server.heal()
+    sheets_server.latency = 0.0
+
+
+@pytest.fixture(params=["xlsx", "gsheets"])
+def make_workbook(
+    request: pytest.FixtureRequest, tmp_path: Path, fresh_sheets_server: FakeSheetsServer
+) -> MakeWorkbook:
+    if request.param == "xlsx":
+
+        def make_xlsx(tabs: Tabs) -> Workbook:
+            path = tmp_path / f"workbook-{next(_ids)}.xlsx"
+            if tabs:
+                write_xlsx(path, tabs)
+            return XlsxWorkbook(path)
+
+        return make_xlsx
+
+    def make_gsheets(tabs: Tabs) -> Workbook:
+        spreadsheet_id = f"sheet-{next(_ids)}"
+        fresh_sheets_server.create_spreadsheet(spreadsheet_id, tabs)
+        return gspread_workbook(fresh_sheets_server, spreadsheet_id)
+
+    return make_gsheets

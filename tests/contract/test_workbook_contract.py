@@ -1,0 +1,305 @@
+"""The workbook port's contract: every test runs against the local .xlsx file and Google Sheets
+(the real gspread client against the fake Sheets server). Then a few adapter-specific facts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from guide.ports import WorkbookError
+from guide.workbook import Changes
+from sheets.schema import AUDIT, CONFIG, ONBOARDING, SENDS
+from tests.contract.conftest import MakeWorkbook
+from tests.fakes.sheets_server import FakeSheetsServer, gspread_workbook
+
+HEADER = ["customer id", "company", "contact email", "plan", "owner"]
+
+
+def customers(*rows: list[object]) -> dict[str, list[list[object]]]:
+    return {"onboarding": [HEADER, *rows]}
+
+
+def test_reads_several_tabs_in_one_snapshot(make_workbook: MakeWorkbook) -> None:
+    # Given a workbook with customers and config
+    wb = make_workbook(
+        {
+            **customers(["c1", "Acme", "a@acme.test", "basic", "sam"]),
+            "og-config": [["key", "value"], ["tz", "UTC"]],
+        }
+    )
+    # When both tabs are read
+    snap = wb.read(["onboarding", "og-config"])
+    # Then each comes back with its header and rows
+    assert next(r for _, r in snap["onboarding"].records())["company"] == "Acme"
+    assert list(snap["og-config"].records()) == [(2, {"key": "tz", "value": "UTC"})]
+
+
+def test_reordered_and_extra_columns_are_found_by_name_and_left_alone(
+    make_workbook: MakeWorkbook,
+) -> None:
+    # Given a person moved columns around and added one of their own
+    wb = make_workbook(
+        {
+            "onboarding": [
+                ["my notes", "plan", "customer id", "owner"],
+                ["call Tue", "basic", "c1", "sam"],
+            ]
+        }
+    )
+    snap = wb.read(["onboarding"])
+    assert list(snap["onboarding"].records()) == [
+        (2, {"plan": "basic", "customer id": "c1", "owner": "sam"})
+    ]
+    # When the guide edits the plan
+    changes = Changes()
+    changes.set("onboarding", 2, "plan", "pro")
+    wb.commit(snap, changes)
+    # Then only that cell changed; the person's column and the order are as they were
+    table = wb.read(["onboarding"])["onboarding"]
+    assert table.header == ["my notes", "plan", "customer id", "owner"]
+    assert table.rows == [["call Tue", "pro", "c1", "sam"]]
+
+
+def test_a_header_spelled_differently_is_the_same_column(make_workbook: MakeWorkbook) -> None:
+    # Given headers typed as 'Customer ID' and 'Contact_Email'
+    wb = make_workbook({"onboarding": [["Customer ID", "Contact_Email"], ["c1", "old@x.test"]]})
+    snap = wb.read(["onboarding"])
+    # When the guide writes 'contact email'
+    changes = Changes()
+    changes.set("onboarding", 2, "contact email", "new@x.test")
+    wb.commit(snap, changes)
+    # Then it lands in the existing column; no second 'contact email' column is added
+    table = wb.read(["onboarding"])["onboarding"]
+    assert table.header == ["Customer ID", "Contact_Email"]
+    assert table.rows == [["c1", "new@x.test"]]
+
+
+def test_blank_rows_are_skipped_but_keep_row_numbers(make_workbook: MakeWorkbook) -> None:
+    # Given a blank row between two customers
+    wb = make_workbook(customers(["c1"], [None, None], ["c3"]))
+    snap = wb.read(["onboarding"])
+    # Then records skip it, and the second customer is still on sheet row 4
+    assert [(row, r["customer id"]) for row, r in snap["onboarding"].records()] == [
+        (2, "c1"),
+        (4, "c3"),
+    ]
+    # And an edit addressed to row 4 lands on that customer
+    changes = Changes()
+    changes.set("onboarding", 4, "plan", "pro")
+    wb.commit(snap, changes)
+    records = dict(wb.read(["onboarding"])["onboarding"].records())
+    assert records[4]["customer id"] == "c3" and records[4]["plan"] == "pro"
+
+
+def test_edit_then_clear_by_column_name(make_workbook: MakeWorkbook) -> None:
+    wb = make_workbook(customers(["c1", "Acme", "a@acme.test", "basic", "sam"]))
+    snap = wb.read(["onboarding"])
+    changes = Changes()
+    changes.set("onboarding", 2, "owner", "alex")
+    changes.set("onboarding", 2, "company", None)
+    wb.commit(snap, changes)
+    ((_, record),) = wb.read(["onboarding"])["onboarding"].records()
+    assert record["owner"] == "alex"
+    assert record["company"] is None
+
+
+def test_appends_land_after_the_last_row_in_order(make_workbook: MakeWorkbook) -> None:
+    wb = make_workbook(customers(["c1", "Acme"]))
+    snap = wb.read(["onboarding"])
+    changes = Changes()
+    changes.append("onboarding", {"customer id": "c2", "plan": "basic"})
+    changes.append("onboarding", {"plan": "pro", "customer id": "c3"})
+    wb.commit(snap, changes)
+    records = list(wb.read(["onboarding"])["onboarding"].records())
+    assert [(row, r["customer id"], r["plan"]) for row, r in records] == [
+        (2, "c1", None),
+        (3, "c2", "basic"),
+        (4, "c3", "pro"),
+    ]
+
+
+def test_deleting_several_rows_removes_exactly_those(make_workbook: MakeWorkbook) -> None:
+    wb = make_workbook(customers(["c1"], ["c2"], ["c3"], ["c4"], ["c5"]))
+    snap = wb.read(["onboarding"])
+    changes = Changes()
+    for row in (3, 5, 6):  # c2, c4, c5: two adjacent rows and one apart
+        changes.delete("onboarding", row)
+    wb.commit(snap, changes)
+    table = wb.read(["onboarding"])["onboarding"]
+    assert [r["customer id"] for _, r in table.records()] == ["c1", "c3"]
+
+
+def test_edits_appends_and_deletes_in_one_commit(make_workbook: MakeWorkbook) -> None:
+    wb = make_workbook(customers(["c1", "A"], ["c2", "B"], ["c3", "C"]))
+    snap = wb.read(["onboarding"])
+    changes = Changes()
+    changes.set("onboarding", 4, "company", "C2")
+    changes.delete("onboarding", 2)
+    changes.append("onboarding", {"customer id": "c4", "company": "D"})
+    wb.commit(snap, changes)
+    table = wb.read(["onboarding"])["onboarding"]
+    assert [(r["customer id"], r["company"]) for _, r in table.records()] == [
+        ("c2", "B"),
+        ("c3", "C2"),
+        ("c4", "D"),
+    ]
+
+
+def test_a_missing_column_is_added_at_the_right_end(make_workbook: MakeWorkbook) -> None:
+    # Given a sheet without 'finished by' and with a person's own column at the end
+    wb = make_workbook(
+        {"onboarding": [["customer id", "plan", "my notes"], ["c1", "basic", "vip"]]}
+    )
+    snap = wb.read(["onboarding"])
+    # When the guide writes 'finished by' on a row and appends a row with 'segment'
+    changes = Changes()
+    changes.set("onboarding", 2, "finished by", "sam")
+    changes.append("onboarding", {"customer id": "c2", "segment": "smb"})
+    wb.commit(snap, changes)
+    # Then both columns are added after everything that was there, and the values sit under them
+    table = wb.read(["onboarding"])["onboarding"]
+    assert table.header == ["customer id", "plan", "my notes", "finished by", "segment"]
+    assert table.rows == [["c1", "basic", "vip", "sam"], ["c2", None, None, None, "smb"]]
+
+
+def test_a_note_starting_with_equals_stays_text(make_workbook: MakeWorkbook) -> None:
+    wb = make_workbook({"og-audit": [list(AUDIT.columns)]})
+    snap = wb.read(["og-audit"])
+    changes = Changes()
+    changes.append("og-audit", {"audit id": "a1", "action": "pause", "detail": "=1+1"})
+    wb.commit(snap, changes)
+    ((_, record),) = wb.read(["og-audit"])["og-audit"].records()
+    assert record["detail"] == "=1+1"
+
+
+def test_bools_numbers_and_dates_round_trip(make_workbook: MakeWorkbook) -> None:
+    wb = make_workbook({"og-sends": [list(SENDS.columns)]})
+    snap = wb.read(["og-sends"])
+    changes = Changes()
+    changes.append(
+        "og-sends",
+        {
+            "journey id": "j1",
+            "step id": "s1",
+            "reminders sent": 3,
+            "done by": True,
+            "customer id": 2.5,
+            "done at": False,
+            "sent at": date(2024, 5, 1),
+            "last reminded": datetime(2024, 5, 2, 9, 30),
+        },
+    )
+    wb.commit(snap, changes)
+    ((_, record),) = wb.read(["og-sends"])["og-sends"].records()
+    assert record["reminders sent"] == 3 and type(record["reminders sent"]) is int
+    assert record["done by"] is True and record["done at"] is False
+    assert record["customer id"] == 2.5
+    # Dates are written as ISO text (a RAW write has no date type); the core parses them
+    assert record["sent at"] == "2024-05-01"
+    assert record["last reminded"] == "2024-05-02T09:30:00"
+
+
+def test_a_bad_change_raises_and_writes_nothing(make_workbook: MakeWorkbook) -> None:
+    wb = make_workbook(customers(["c1", "Acme"]))
+    snap = wb.read(["onboarding"])
+    before = wb.read(["onboarding"])["onboarding"]
+    for bad in (
+        lambda c: c.set("onboarding", 3, "plan", "pro"),  # past the last row
+        lambda c: c.set("onboarding", 1, "plan", "pro"),  # the header row
+        lambda c: c.delete("onboarding", 9),
+        lambda c: c.append("og-plans", {"plan": "basic"}),  # a tab the snapshot did not read
+    ):
+        # Given a good edit and a bad one in the same unit of work
+        changes = Changes()
+        changes.set("onboarding", 2, "company", "Changed")
+        changes.append("onboarding", {"customer id": "c9"})
+        bad(changes)
+        # Then the commit raises, and not even the good edit was written
+        with pytest.raises(WorkbookError):
+            wb.commit(snap, changes)
+        after = wb.read(["onboarding"])["onboarding"]
+        assert (after.header, after.rows) == (before.header, before.rows)
+
+
+def test_ensure_tabs_creates_missing_tabs_with_schema_headers_once(
+    make_workbook: MakeWorkbook,
+) -> None:
+    wb = make_workbook(customers(["c1"]))
+    assert sorted(wb.ensure_tabs(["onboarding", "og-config", "og-sends"])) == [
+        "og-config",
+        "og-sends",
+    ]
+    snap = wb.read(["onboarding", "og-config", "og-sends"])
+    assert snap["og-config"].header == list(CONFIG.columns)
+    assert snap["og-sends"].header == list(SENDS.columns)
+    assert [r["customer id"] for _, r in snap["onboarding"].records()] == ["c1"]
+    assert wb.ensure_tabs(["onboarding", "og-config", "og-sends"]) == []
+
+
+def test_ensure_tabs_makes_a_workbook_from_nothing(make_workbook: MakeWorkbook) -> None:
+    wb = make_workbook({})
+    assert wb.ensure_tabs(["onboarding"]) == ["onboarding"]
+    assert wb.read(["onboarding"])["onboarding"].header == list(ONBOARDING.columns)
+
+
+def test_a_tab_that_does_not_exist_reads_empty_beside_ones_that_do(
+    make_workbook: MakeWorkbook,
+) -> None:
+    wb = make_workbook(customers(["c1"]))
+    snap = wb.read(["onboarding", "og-sends-archive"])
+    assert snap["og-sends-archive"].exists is False
+    assert (snap["og-sends-archive"].header, snap["og-sends-archive"].rows) == ([], [])
+    assert snap["onboarding"].exists is True and snap["onboarding"].rows == [["c1"]]
+
+
+def test_appending_to_a_missing_tab_creates_it_with_schema_headers(
+    make_workbook: MakeWorkbook,
+) -> None:
+    wb = make_workbook(customers(["c1"]))
+    snap = wb.read(["og-sends-archive"])
+    changes = Changes()
+    changes.append("og-sends-archive", {"journey id": "j1", "step id": "s1", "archived at": "x"})
+    wb.commit(snap, changes)
+    table = wb.read(["og-sends-archive"])["og-sends-archive"]
+    assert table.exists and table.header[0] == "journey id"
+    assert [r["archived at"] for _, r in table.records()] == ["x"]
+
+
+# -- Google Sheets only: the number of API calls never grows with the work ----------------------
+
+
+def test_a_read_is_one_batch_get_plus_one_metadata_fetch_per_instance(
+    fresh_sheets_server: FakeSheetsServer,
+) -> None:
+    server = fresh_sheets_server
+    server.create_spreadsheet(
+        "count-read",
+        {**customers(*[[f"c{i}"] for i in range(500)]), "og-config": [["key", "value"]]},
+    )
+    wb = gspread_workbook(server, "count-read")
+    wb.read(["onboarding", "og-config", "og-sends"])
+    assert (server.counts["metadata"], server.counts["batchGet"]) == (1, 1)
+    wb.read(["onboarding", "og-config"])
+    assert (server.counts["metadata"], server.counts["batchGet"]) == (1, 2)
+    assert server.writes == 0
+
+
+def test_a_commit_is_one_batch_update_and_no_changes_is_none(
+    fresh_sheets_server: FakeSheetsServer,
+) -> None:
+    server = fresh_sheets_server
+    server.create_spreadsheet("count-write", customers(*[[f"c{i}"] for i in range(50)]))
+    wb = gspread_workbook(server, "count-write")
+    snap = wb.read(["onboarding", "og-sends"])
+    server.reset_counts()
+    wb.commit(snap, Changes())
+    assert server.writes == 0
+    changes = Changes()
+    for row in range(2, 40):
+        changes.set("onboarding", row, "plan", "pro")
+    changes.append("onboarding", {"customer id": "new", "finished by": "sam"})
+    changes.append("og-sends", {"journey id": "j", "step id": "s", "sent at": "t"})
+    changes.delete("onboarding", 45)
+    wb.commit(snap, changes)
+    assert (server.writes, server.reads) == (1, 0)

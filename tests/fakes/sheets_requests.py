@@ -1,0 +1,257 @@
+"""The fake Sheets server's storage and its ``spreadsheets.batchUpdate`` requests.
+
+A batch runs on copies of the sheets it touches and is swapped in only if every request succeeded:
+Google's all-or-nothing. Grid limits are enforced as Google does, so an adapter that writes past
+the last column without growing the grid fails here as it would in production.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+
+class BadRequest(Exception):
+    """Answered as HTTP 400 INVALID_ARGUMENT with this message."""
+
+
+@dataclass
+class Sheet:
+    sheet_id: int
+    title: str
+    index: int
+    rows: list[list[Any]]  # JSON natives; "" is an empty cell; trailing empties trimmed
+    row_count: int
+    column_count: int
+
+    def properties(self) -> dict[str, Any]:
+        return {
+            "sheetId": self.sheet_id,
+            "title": self.title,
+            "index": self.index,
+            "sheetType": "GRID",
+            "gridProperties": {"rowCount": self.row_count, "columnCount": self.column_count},
+        }
+
+
+def cell_json(value: Any) -> Any:
+    """A value as Google stores it: numbers that are whole come back as integers."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | str | int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    raise TypeError(f"a sheet cell holds str, number or bool, not {value!r}")
+
+
+def trim(items: list[Any]) -> list[Any]:
+    """Drop trailing empty cells (of a row) or empty rows (of a sheet), in place, as Google does."""
+    while items and (items[-1] == "" or items[-1] == []):
+        items.pop()
+    return items
+
+
+def apply_requests(sheets: list[Sheet], body: Any) -> tuple[list[Sheet], list[dict[str, Any]]]:
+    """Run every request of a batchUpdate body; return the new sheet list and the replies.
+    Raises ``BadRequest`` (and changes nothing) if any request is bad."""
+    requests = body.get("requests") if isinstance(body, dict) else None
+    if not isinstance(requests, list) or not requests:
+        raise BadRequest("Must specify at least one request.")
+    batch = _Batch(sheets)
+    replies = [batch.apply(i, request) for i, request in enumerate(requests)]
+    batch.trim_copies()
+    return batch.sheets, replies
+
+
+class _Batch:
+    def __init__(self, sheets: list[Sheet]) -> None:
+        self.sheets = list(sheets)
+        self._copied: set[int] = set()
+        self._kinds: dict[str, Callable[[dict[str, Any], str], dict[str, Any]]] = {
+            "addSheet": self._add_sheet,
+            "updateCells": self._update_cells,
+            "appendCells": self._append_cells,
+            "deleteDimension": self._delete_dimension,
+            "appendDimension": self._append_dimension,
+            "updateSheetProperties": self._update_sheet_properties,
+        }
+
+    def apply(self, i: int, request: Any) -> dict[str, Any]:
+        if not isinstance(request, dict) or len(request) != 1:
+            raise BadRequest(f"Invalid requests[{i}]: a request must set exactly one kind")
+        ((kind, args),) = request.items()
+        if kind not in self._kinds:
+            raise BadRequest(f"Invalid requests[{i}]: the fake does not support {kind!r}")
+        return self._kinds[kind](args if isinstance(args, dict) else {}, f"requests[{i}].{kind}")
+
+    def trim_copies(self) -> None:
+        for sheet in self.sheets:
+            if sheet.sheet_id in self._copied:
+                trim(sheet.rows)
+
+    def sheet(self, sheet_id: Any, where: str) -> Sheet:
+        """The sheet to change, copied on first touch so a failed batch leaves the original."""
+        for i, sheet in enumerate(self.sheets):
+            if sheet.sheet_id == sheet_id:
+                if sheet_id not in self._copied:
+                    sheet = replace(sheet, rows=list(sheet.rows))
+                    self.sheets[i] = sheet
+                    self._copied.add(sheet_id)
+                return sheet
+        raise BadRequest(f"Invalid {where}: No grid with id: {sheet_id}")
+
+    def _add_sheet(self, args: dict[str, Any], where: str) -> dict[str, Any]:
+        props = args.get("properties") or {}
+        title = props.get("title") or f"Sheet{len(self.sheets) + 1}"
+        if any(s.title.casefold() == str(title).casefold() for s in self.sheets):
+            raise BadRequest(
+                f'Invalid {where}: A sheet with the name "{title}" already exists. '
+                "Please enter another name."
+            )
+        sheet_id = props.get("sheetId")
+        if sheet_id is None:
+            sheet_id = max((s.sheet_id for s in self.sheets), default=-1) + 1
+        elif not isinstance(sheet_id, int) or sheet_id < 0:
+            raise BadRequest(f"Invalid {where}: sheetId must be a non-negative integer")
+        elif any(s.sheet_id == sheet_id for s in self.sheets):
+            raise BadRequest(f"Invalid {where}: Sheet with id {sheet_id} already exists.")
+        grid = props.get("gridProperties") or {}
+        sheet = Sheet(
+            sheet_id,
+            str(title),
+            len(self.sheets),
+            [],
+            int(grid.get("rowCount", 1000)),
+            int(grid.get("columnCount", 26)),
+        )
+        self.sheets.append(sheet)
+        self._copied.add(sheet_id)
+        return {"addSheet": {"properties": sheet.properties()}}
+
+    def _update_sheet_properties(self, args: dict[str, Any], where: str) -> dict[str, Any]:
+        props = args.get("properties") or {}
+        sheet = self.sheet(props.get("sheetId", 0), where)
+        if args.get("fields") != "title" or not props.get("title"):
+            raise BadRequest(f"Invalid {where}: the fake updates the title only")
+        title = str(props["title"])
+        if any(s.title.casefold() == title.casefold() and s is not sheet for s in self.sheets):
+            raise BadRequest(
+                f'Invalid {where}: A sheet with the name "{title}" already exists. '
+                "Please enter another name."
+            )
+        sheet.title = title
+        return {}
+
+    def _update_cells(self, args: dict[str, Any], where: str) -> dict[str, Any]:
+        _check_fields(args, where)
+        if ("start" in args) == ("range" in args):
+            raise BadRequest(f"Invalid {where}: set exactly one of start and range")
+        if "start" in args:
+            start = args["start"]
+            sheet = self.sheet(start.get("sheetId", 0), where)
+            r0, c0 = start.get("rowIndex", 0), start.get("columnIndex", 0)
+            r1 = c1 = None
+        else:
+            grid = args["range"]
+            sheet = self.sheet(grid.get("sheetId", 0), where)
+            r0, c0 = grid.get("startRowIndex", 0), grid.get("startColumnIndex", 0)
+            r1, c1 = grid.get("endRowIndex"), grid.get("endColumnIndex")
+        covered: set[tuple[int, int]] = set()
+        for i, row_data in enumerate(args.get("rows") or []):
+            for j, cell in enumerate(row_data.get("values") or []):
+                r, c = r0 + i, c0 + j
+                if (r1 is not None and r >= r1) or (c1 is not None and c >= c1):
+                    raise BadRequest(f"Invalid {where}: the rows do not fit in the range")
+                _put(sheet, r, c, _value(cell, where), where)
+                covered.add((r, c))
+        if "range" in args:
+            # Google clears the cells of the range that the rows do not cover.
+            for r in range(r0, min(r1 if r1 is not None else sheet.row_count, len(sheet.rows))):
+                last = len(sheet.rows[r])
+                for c in range(c0, min(c1 if c1 is not None else last, last)):
+                    if (r, c) not in covered:
+                        _put(sheet, r, c, "", where)
+        return {}
+
+    def _append_cells(self, args: dict[str, Any], where: str) -> dict[str, Any]:
+        _check_fields(args, where)
+        sheet = self.sheet(args.get("sheetId", 0), where)
+        trim(sheet.rows)
+        start = len(sheet.rows)  # after the last row with data, like Google
+        new_rows = args.get("rows") or []
+        sheet.row_count = max(sheet.row_count, start + len(new_rows))  # rows grow; columns do not
+        for i, row_data in enumerate(new_rows):
+            for j, cell in enumerate(row_data.get("values") or []):
+                _put(sheet, start + i, j, _value(cell, where), where)
+        return {}
+
+    def _delete_dimension(self, args: dict[str, Any], where: str) -> dict[str, Any]:
+        span = args.get("range") or {}
+        sheet = self.sheet(span.get("sheetId", 0), where)
+        if span.get("dimension") != "ROWS":
+            raise BadRequest(f"Invalid {where}: the fake deletes ROWS only")
+        start, end = span.get("startIndex", 0), span.get("endIndex", sheet.row_count)
+        if not 0 <= start < end <= sheet.row_count:
+            raise BadRequest(f"Invalid {where}: [{start}, {end}) is outside the grid")
+        if end - start >= sheet.row_count:
+            raise BadRequest(f"Invalid {where}: You can't delete all the rows on the sheet.")
+        del sheet.rows[start:end]
+        sheet.row_count -= end - start
+        return {}
+
+    def _append_dimension(self, args: dict[str, Any], where: str) -> dict[str, Any]:
+        sheet = self.sheet(args.get("sheetId", 0), where)
+        length = args.get("length")
+        if not isinstance(length, int) or length <= 0:
+            raise BadRequest(f"Invalid {where}: length must be a positive integer")
+        if args.get("dimension") == "ROWS":
+            sheet.row_count += length
+        elif args.get("dimension") == "COLUMNS":
+            sheet.column_count += length
+        else:
+            raise BadRequest(f"Invalid {where}: dimension must be ROWS or COLUMNS")
+        return {}
+
+
+def _check_fields(args: dict[str, Any], where: str) -> None:
+    fields = str(args.get("fields") or "")
+    if not fields:
+        raise BadRequest(f"Invalid {where}: At least one field must be specified.")
+    if fields != "*" and "userEnteredValue" not in fields.split(","):
+        raise BadRequest(f"Invalid {where}: the fake writes userEnteredValue only")
+
+
+def _value(cell: Any, where: str) -> Any:
+    entered = cell.get("userEnteredValue") if isinstance(cell, dict) else None
+    if not entered:
+        return ""  # no value under fields=userEnteredValue clears the cell
+    if len(entered) != 1:
+        raise BadRequest(f"Invalid {where}: a value must set exactly one kind")
+    ((kind, value),) = entered.items()
+    if kind == "stringValue" and isinstance(value, str):
+        return value
+    if kind == "boolValue" and isinstance(value, bool):
+        return value
+    if kind == "numberValue" and isinstance(value, int | float) and not isinstance(value, bool):
+        return cell_json(value)
+    # formulaValue would be a live formula: the guide writes values only, never formulas.
+    raise BadRequest(f"Invalid {where}: the fake does not accept {kind}={value!r}")
+
+
+def _put(sheet: Sheet, r: int, c: int, value: Any, where: str) -> None:
+    if not (0 <= r < sheet.row_count and 0 <= c < sheet.column_count):
+        raise BadRequest(
+            f"Invalid {where}: Range ({sheet.title}!R{r + 1}C{c + 1}) exceeds grid limits. "
+            f"Max rows: {sheet.row_count}, max columns: {sheet.column_count}"
+        )
+    rows = sheet.rows
+    if r >= len(rows) or c >= len(rows[r]):
+        if value == "":
+            return  # clearing a cell that holds nothing
+        rows.extend([] for _ in range(r + 1 - len(rows)))
+    row = list(rows[r])  # a new list: readers outside the server lock may hold the old one
+    row.extend([""] * (c + 1 - len(row)))
+    row[c] = value
+    rows[r] = trim(row)

@@ -1,0 +1,320 @@
+"""A fake Google Sheets v4 API on loopback, speaking enough of the wire format for gspread.
+
+In-memory spreadsheets; the three calls the workbook adapter makes (metadata, ``values:batchGet``,
+``:batchUpdate``); Google's error shape; its all-or-nothing batchUpdate and grid limits; request
+counters; and fault injection (status codes, Retry-After, latency) for retry and timeout tests.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import requests
+from gspread.http_client import HTTPClient
+
+from adapters.gsheets import GoogleSheetsWorkbook
+from adapters.http_retry import mount_retry, sheets_retry
+from tests.fakes.sheets_ranges import batch_get
+from tests.fakes.sheets_requests import BadRequest, Sheet, apply_requests, cell_json, trim
+
+GOOGLE_API = "https://sheets.googleapis.com"
+_STATUS = {
+    400: ("INVALID_ARGUMENT", "Invalid request."),
+    403: ("PERMISSION_DENIED", "The caller does not have permission"),
+    404: ("NOT_FOUND", "Requested entity was not found."),
+    429: ("RESOURCE_EXHAUSTED", "Quota exceeded for quota metric 'Requests'."),
+    500: ("INTERNAL", "Internal error encountered."),
+    502: ("UNAVAILABLE", "Bad gateway."),
+    503: ("UNAVAILABLE", "The service is currently unavailable."),
+    504: ("DEADLINE_EXCEEDED", "The request timed out."),
+}
+_ROUTES = (
+    ("GET", re.compile(r"^/v4/spreadsheets/([^/:]+)/values:batchGet$"), "batchGet"),
+    ("POST", re.compile(r"^/v4/spreadsheets/([^/:]+):batchUpdate$"), "batchUpdate"),
+    ("GET", re.compile(r"^/v4/spreadsheets/([^/:]+)$"), "metadata"),
+)
+
+
+@dataclass
+class _Fault:
+    status: int
+    remaining: int | None  # None: until heal()
+    retry_after: int | None
+    endpoint: str | None
+
+
+@dataclass
+class _Response:
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class FakeSheetsServer:
+    """Use as ``with FakeSheetsServer() as server:``; ``server.url`` is its base URL."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._books: dict[str, list[Sheet]] = {}
+        self._faults: list[_Fault] = []
+        self.counts: Counter[str] = Counter()
+        self.latency = 0.0
+        self._httpd: ThreadingHTTPServer | None = None
+        # Google's sheet ids are random and never reused; unique ids across the server make a
+        # stale cached id fail loudly instead of pointing at some other tab.
+        self._sheet_ids = itertools.count()
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    def start(self) -> FakeSheetsServer:
+        fake = self
+
+        class Handler(_Handler):
+            server_fake = fake
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+
+    def __enter__(self) -> FakeSheetsServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        assert self._httpd is not None, "start the server first"
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+
+    # -- counters and faults -------------------------------------------------------------------
+
+    @property
+    def reads(self) -> int:
+        return self.counts["metadata"] + self.counts["batchGet"]
+
+    @property
+    def writes(self) -> int:
+        return self.counts["batchUpdate"]
+
+    def reset_counts(self) -> None:
+        with self._lock:
+            self.counts.clear()
+
+    def fail_next(
+        self,
+        status: int,
+        times: int = 1,
+        *,
+        retry_after: int | None = None,
+        endpoint: str | None = None,
+    ) -> None:
+        """The next ``times`` requests (to ``endpoint``: metadata, batchGet, batchUpdate) fail,
+        with a ``Retry-After: <seconds>`` header if ``retry_after`` is given."""
+        with self._lock:
+            self._faults.append(_Fault(status, times, retry_after, endpoint))
+
+    def fail_always(self, status: int, *, endpoint: str | None = None) -> None:
+        with self._lock:
+            self._faults.append(_Fault(status, None, None, endpoint))
+
+    def heal(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    # -- seeding and inspection ----------------------------------------------------------------
+
+    def create_spreadsheet(self, spreadsheet_id: str, tabs: dict[str, list[list[Any]]]) -> None:
+        """Seed a spreadsheet: ``{tab: [header, row, ...]}``; None is an empty cell."""
+        with self._lock:
+            self._books[spreadsheet_id] = []
+        for title, rows in tabs.items():
+            self.add_tab(spreadsheet_id, title, rows)
+
+    def add_tab(self, spreadsheet_id: str, title: str, rows: list[list[Any]]) -> None:
+        """A tab made by a person in the Sheets UI."""
+        stored = trim([trim([cell_json(v) for v in row]) for row in rows])
+        width = max((len(r) for r in stored), default=0)
+        with self._lock:
+            sheets = self._books[spreadsheet_id]
+            sheet_id = next(self._sheet_ids)
+            sheet = Sheet(
+                sheet_id, title, len(sheets), stored, max(1000, len(stored)), max(26, width)
+            )
+            self._books[spreadsheet_id] = [*sheets, sheet]
+
+    def rename_tab(self, spreadsheet_id: str, title: str, new_title: str) -> None:
+        """A person renaming a tab (to keep the old one, say, and start a fresh one)."""
+        with self._lock:
+            self._books[spreadsheet_id] = [
+                replace(s, title=new_title) if s.title == title else s
+                for s in self._books[spreadsheet_id]
+            ]
+
+    def values(self, spreadsheet_id: str, tab: str) -> list[list[Any]]:
+        """The tab's cells as Google would send them: "" inside a row, trailing empties trimmed."""
+        with self._lock:
+            return [list(r) for r in self._sheet(spreadsheet_id, tab).rows]
+
+    def titles(self, spreadsheet_id: str) -> list[str]:
+        with self._lock:
+            return [s.title for s in self._books[spreadsheet_id]]
+
+    def grid(self, spreadsheet_id: str, tab: str) -> tuple[int, int]:
+        """(rowCount, columnCount) of the tab's grid."""
+        with self._lock:
+            sheet = self._sheet(spreadsheet_id, tab)
+            return sheet.row_count, sheet.column_count
+
+    def _sheet(self, spreadsheet_id: str, tab: str) -> Sheet:
+        return next(s for s in self._books[spreadsheet_id] if s.title == tab)
+
+    # -- the API -------------------------------------------------------------------------------
+
+    def handle(self, method: str, target: str, body: bytes) -> _Response:
+        url = urlsplit(target)
+        path = unquote(url.path)
+        for verb, pattern, name in _ROUTES:
+            match = pattern.match(path)
+            if verb == method and match:
+                endpoint, book_id = name, match.group(1)
+                break
+        else:
+            return _error(404, f"fake Sheets API: no route for {method} {path}")
+        with self._lock:
+            self.counts[endpoint] += (
+                1  # counted on arrival, so a request the client gave up on counts
+            )
+        if self.latency:
+            time.sleep(self.latency)
+        with self._lock:
+            fault = self._take_fault(endpoint)
+            if fault is not None:
+                response = _error(fault.status)
+                if fault.retry_after is not None:
+                    response.headers["Retry-After"] = str(fault.retry_after)
+                return response
+            if book_id not in self._books:
+                return _error(404)
+            try:
+                if endpoint == "metadata":
+                    payload: Any = _metadata(book_id, self._books[book_id])
+                elif endpoint == "batchGet":
+                    payload = batch_get(book_id, self._books[book_id], parse_qs(url.query))
+                else:
+                    sheets, replies = apply_requests(self._books[book_id], _json(body))
+                    self._books[book_id] = sheets
+                    payload = {"spreadsheetId": book_id, "replies": replies}
+            except BadRequest as bad:
+                return _error(400, str(bad))
+        # Stored rows are never changed in place (a write replaces them), so dumping the
+        # (possibly several MB) answer outside the lock is safe and keeps writers unblocked.
+        return _Response(200, json.dumps(payload, separators=(",", ":")).encode())
+
+    def _take_fault(self, endpoint: str) -> _Fault | None:
+        for fault in self._faults:
+            if fault.endpoint in (None, endpoint):
+                if fault.remaining is not None:
+                    fault.remaining -= 1
+                    if fault.remaining <= 0:
+                        self._faults.remove(fault)
+                return fault
+        return None
+
+
+def _json(body: bytes) -> Any:
+    try:
+        return json.loads(body or b"{}")
+    except ValueError as error:
+        raise BadRequest(f"Invalid JSON payload received. {error}") from error
+
+
+def _error(status: int, message: str | None = None) -> _Response:
+    name, default = _STATUS.get(status, ("UNKNOWN", "Error."))
+    error = {"error": {"code": status, "message": message or default, "status": name}}
+    return _Response(status, json.dumps(error).encode())
+
+
+def _metadata(book_id: str, sheets: list[Sheet]) -> dict[str, Any]:
+    return {
+        "spreadsheetId": book_id,
+        "properties": {"title": book_id},
+        "sheets": [{"properties": s.properties()} for s in sheets],
+    }
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_fake: FakeSheetsServer
+    protocol_version = "HTTP/1.1"  # keep-alive, like Google: a tick reuses one connection
+
+    def do_GET(self) -> None:
+        self._serve("GET")
+
+    def do_POST(self) -> None:
+        self._serve("POST")
+
+    def _serve(self, method: str) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        response = self.server_fake.handle(method, self.path, body)
+        try:
+            self.send_response(response.status)
+            for name, value in response.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Type", "application/json; charset=UTF-8")
+            self.send_header("Content-Length", str(len(response.body)))
+            self.end_headers()
+            self.wfile.write(response.body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (a timeout test): nobody is left to answer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # keep test output quiet
+
+
+class LoopbackSession(requests.Session):
+    """A session that sends gspread's absolute Google URLs to the fake server instead."""
+
+    def __init__(self, base_url: str) -> None:
+        super().__init__()
+        self.base_url = base_url
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        if isinstance(url, str) and url.startswith(GOOGLE_API):
+            url = self.base_url + url[len(GOOGLE_API) :]
+        return super().request(method, url, *args, **kwargs)
+
+
+def sheets_session(server: FakeSheetsServer, *, attempts: int = 5) -> requests.Session:
+    """The production retry, with backoff too small to slow a test down."""
+    retry = sheets_retry(
+        attempts=attempts, backoff_factor=0.001, backoff_max=0.01, retry_after_max=1
+    )
+    return mount_retry(LoopbackSession(server.url), retry)
+
+
+def gspread_workbook(
+    server: FakeSheetsServer,
+    spreadsheet_id: str,
+    *,
+    timeout: tuple[float, float] = (2.0, 10.0),
+    attempts: int = 5,
+) -> GoogleSheetsWorkbook:
+    """The real adapter over the real gspread ``HTTPClient``, talking to ``server``."""
+    http = HTTPClient(auth=None, session=sheets_session(server, attempts=attempts))  # type: ignore[arg-type]
+    return GoogleSheetsWorkbook(spreadsheet_id, http, timeout=timeout)
