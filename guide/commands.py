@@ -90,3 +90,5 @@ class Outcome:
     message: str
     customer_name: str
     journey_id: str = ""
+    # (step title, "done" | "waiting" | "to do") per step: the done page's checklist.
+    checklist: tuple[tuple[str, str], ...] = ()

@@ -1,0 +1,158 @@
+"""Pause and resume, hand off and clear the hand-off: holding a journey without dropping it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from guide import audit, commands, journey
+from guide.actions.unit import Done, Unit, held, log, not_finished
+from guide.cells import stamp
+from guide.commands import ActionError, AlreadyDone
+from guide.ports import AlreadyInProgress, NotifierError, SlackMessage
+from sheets.schema import ONBOARDING
+
+
+def pause(unit: Unit, command: commands.Pause) -> Done:
+    c, state = unit.customer, unit.state
+    not_finished(c, "pause")
+    if c.paused:
+        since = f" since {stamp(state.paused_at)}" if state and state.paused_at else ""
+        raise AlreadyDone(f"{c.name} is already paused{since}.")
+    note = command.note.strip()
+    unit.changes.set(ONBOARDING.name, c.row, "paused", True)
+    unit.states.set(
+        c.customer_id,
+        unit.local,
+        journey_id=unit.journey_id,
+        paused_at=unit.when,
+        pause_note=note,
+        paused_by=command.by,
+    )
+    after = unit.state_after(
+        journey_id=unit.journey_id, paused_at=unit.local, pause_note=note, paused_by=command.by
+    )
+    unit.audit(
+        command.by, "pause", audit.view(c, state), audit.view(replace(c, paused=True), after), note
+    )
+    said = f" Note: {note}" if note else ""
+    return Done(
+        f"Paused {c.name}.{said}",
+        flag=f"paused by {command.by} at {unit.when}.{said}",
+        buttons=(journey.RESUME,),
+    )
+
+
+def resume(unit: Unit, command: commands.Resume) -> Done:
+    c, state = unit.customer, unit.state
+    if not c.paused:
+        raise AlreadyDone(f"{c.name} is not paused.")
+    unit.changes.set(ONBOARDING.name, c.row, "paused", False)
+    if state is not None:
+        unit.states.set(c.customer_id, unit.local, paused_at="", pause_note="", paused_by="")
+    after = unit.state_after(paused_at=None, pause_note="", paused_by="") if state else None
+    lasted = held(state.paused_at if state else None, unit.local)
+    unit.audit(
+        command.by,
+        "resume",
+        audit.view(c, state),
+        audit.view(replace(c, paused=False), after),
+        f"paused for {lasted}",
+    )
+    return Done(
+        f"Resumed {c.name} after {lasted}; the next tick carries on where it left off.",
+        flag=f"resumed by {command.by} at {unit.when} after {lasted}",
+        buttons=journey.FLAG_BUTTONS,
+    )
+
+
+def hand_off(unit: Unit, command: commands.HandOff) -> Done:
+    c, book = unit.customer, unit.book
+    not_finished(c, "hand off")
+    member = book.config.member(command.to)
+    if member is None:
+        raise ActionError(
+            f"{command.to!r} is not in the team list (og-config, key 'team').", "not_a_member"
+        )
+    if c.handed_off_to.casefold() == member.name.casefold():
+        raise AlreadyDone(f"{c.name} is already handed off to {member.name}.")
+    unit.changes.set(ONBOARDING.name, c.row, "handed off to", member.name)
+    unit.states.set(
+        c.customer_id,
+        unit.local,
+        journey_id=unit.journey_id,
+        handed_off_to=member.name,
+        handed_off_at=unit.when,
+        handed_off_by=command.by,
+    )
+    customer_after = replace(c, handed_off_to=member.name)
+    after = unit.state_after(
+        journey_id=unit.journey_id,
+        handed_off_to=member.name,
+        handed_off_at=unit.local,
+        handed_off_by=command.by,
+    )
+    previously = f" (from {c.handed_off_to})" if c.handed_off_to else ""
+    unit.audit(
+        command.by,
+        "hand off",
+        audit.view(c, unit.state),
+        audit.view(customer_after, after),
+        f"to {member.name}{previously}",
+    )
+
+    def tell_new_owner() -> str | None:
+        channel = member.slack_id or book.config.slack_channel
+        if not channel:
+            return (
+                f"({member.name} has no Slack id in og-config's team list and there is no "
+                "slack channel: tell them yourself.)"
+            )
+        text, blocks = journey.handoff_message(book, customer_after, after, member, command.by)
+        message = SlackMessage(channel, text, blocks)
+
+        def post() -> dict[str, Any]:
+            posted = unit.services.notifier.post(message)
+            return {"channel": posted.channel, "ts": posted.ts}
+
+        try:
+            # After the write, so a hand-off that failed to save never reaches the new owner.
+            unit.services.ledger.once(
+                f"slack:handoff:{unit.journey_id}:{member.name}:{unit.when}", post
+            )
+        except (NotifierError, AlreadyInProgress) as err:
+            log.warning("hand-off message failed for %s: %s", c.customer_id, err)
+            return f"(The Slack message to {member.name} could not be sent: {err}.)"
+        return None
+
+    return Done(
+        f"Handed {c.name} off to {member.name}; the guide sends them nothing more.",
+        flag=f"handed off to {member.name} by {command.by} at {unit.when}",
+        buttons=(journey.CLEAR_HAND_OFF,),
+        after_write=[tell_new_owner],
+    )
+
+
+def clear_hand_off(unit: Unit, command: commands.ClearHandOff) -> Done:
+    c, state = unit.customer, unit.state
+    if not c.handed_off_to:
+        raise AlreadyDone(f"{c.name} is not handed off.")
+    unit.changes.set(ONBOARDING.name, c.row, "handed off to", "")
+    if state is not None:
+        unit.states.set(
+            c.customer_id, unit.local, handed_off_to="", handed_off_at="", handed_off_by=""
+        )
+    after = unit.state_after(handed_off_to="", handed_off_at=None, handed_off_by="")
+    lasted = held(state.handed_off_at if state else None, unit.local)
+    unit.audit(
+        command.by,
+        "clear hand-off",
+        audit.view(c, state),
+        audit.view(replace(c, handed_off_to=""), after if state else None),
+        f"was with {c.handed_off_to} for {lasted}",
+    )
+    return Done(
+        f"Cleared the hand-off of {c.name} to {c.handed_off_to}; the guide resumes.",
+        flag=f"hand-off cleared by {command.by} at {unit.when}; the guide resumes",
+        buttons=journey.FLAG_BUTTONS,
+    )

@@ -1,0 +1,164 @@
+"""A customer's journey so far, as people read it: the done page's checklist, the new owner's
+hand-off message, and the note a Slack flag becomes once somebody has acted on it.
+
+Pure content from a ``Book``; nothing here sends anything. Everything a person typed is escaped
+with ``messages.mrkdwn`` before it goes into Slack.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from guide.cells import stamp
+from guide.messages import action_value, mrkdwn
+from guide.model import Book, Customer, GuideState, StepSend, TeamMember
+from guide.tick import current_step
+
+# Step states on the done page's checklist.
+DONE, WAITING, TO_DO = "done", "waiting", "to do"
+
+# The buttons a flag can carry: (action id, label, style). The first four are the stall flag's
+# own (``messages.flag_blocks``); the last two undo a pause or a hand-off from the same flag.
+FINISH = ("og_finish", "Finish", "primary")
+PAUSE = ("og_pause", "Pause", None)
+HAND_OFF = ("og_handoff", "Hand off", None)
+NUDGE = ("og_nudge", "Nudge", None)
+RESUME = ("og_resume", "Resume", "primary")
+CLEAR_HAND_OFF = ("og_clear_handoff", "Clear hand-off", "primary")
+FLAG_BUTTONS = (FINISH, PAUSE, HAND_OFF, NUDGE)
+
+Button = tuple[str, str, str | None]
+
+
+def checklist(book: Book, customer_id: str) -> list[tuple[str, str]]:
+    """(step title, state) for each step of the customer's current journey, in plan order.
+
+    A finished journey is all done (its send rows have moved to the archive). Unknown: empty.
+    """
+    customer = book.customer(customer_id)
+    if customer is None:
+        return []
+    steps = book.plans.get(customer.plan, [])
+    if customer.finished:
+        return [(s.title, DONE) for s in steps]
+    sends = book.journey_sends(customer.journey_id())
+    items = []
+    for step in steps:
+        send = sends.get(step.step_id)
+        if send is not None and send.done:
+            items.append((step.title, DONE))
+        elif send is not None and send.sent_at is not None:
+            items.append((step.title, WAITING))
+        else:
+            items.append((step.title, TO_DO))
+    return items
+
+
+def _when(value: datetime | None) -> str:
+    return stamp(value) if value else "?"
+
+
+def _step_line(title: str, send: StepSend | None, is_current: bool) -> str:
+    name = mrkdwn(title)
+    if send is None or send.sent_at is None:
+        return f"○ {name}: not sent yet"
+    sent = f"sent {_when(send.sent_at)}"
+    if send.reminders:
+        sent += f", {send.reminders} reminder{'s' if send.reminders != 1 else ''}"
+        sent += f" (last {_when(send.last_reminded)})"
+    if send.done:
+        by = f" by {mrkdwn(send.done_by)}" if send.done_by else ""
+        return f"✓ {name}: {sent}; done {_when(send.done_at)}{by}"
+    return f"{'▶' if is_current else '•'} {name}: {sent}; not done yet"
+
+
+def journey_lines(book: Book, customer: Customer, state: GuideState | None) -> list[str]:
+    """The whole journey so far as mrkdwn lines: each step, then who did what to it."""
+    steps = book.plans.get(customer.plan, [])
+    sends = book.journey_sends(customer.journey_id())
+    current = current_step(steps, sends)
+    lines = [_step_line(s.title, sends.get(s.step_id), s is current) for s in steps]
+    started = customer.started_on.isoformat() if customer.started_on else "not started yet"
+    lines.append(f"Started {started}; owner {mrkdwn(customer.owner or '?')}.")
+    if state is not None and state.flagged_at is not None:
+        level = "re-flagged (escalated)" if state.flag_level > 1 else "flagged as stalled"
+        lines.append(f"{level.capitalize()} {_when(state.flagged_at)}.")
+    if customer.paused:
+        by = f" by {mrkdwn(state.paused_by)}" if state and state.paused_by else ""
+        since = f" since {_when(state.paused_at)}" if state and state.paused_at else ""
+        lines.append(f"Paused{since}{by}.")
+        if state is not None and state.pause_note:
+            lines.append(f"Pause note: “{mrkdwn(state.pause_note)}”")
+    if customer.handed_off_to:
+        by = f" by {mrkdwn(state.handed_off_by)}" if state and state.handed_off_by else ""
+        since = f" on {_when(state.handed_off_at)}" if state and state.handed_off_at else ""
+        lines.append(f"Handed off to {mrkdwn(customer.handed_off_to)}{since}{by}.")
+    if customer.finished:
+        lines.append(f"Finished {customer.finished_on or '?'} by {mrkdwn(customer.finished_by)}.")
+    return lines
+
+
+def handoff_message(
+    book: Book, customer: Customer, state: GuideState | None, member: TeamMember, by: str
+) -> tuple[str, list[dict[str, Any]]]:
+    """What the new owner gets: who handed whom over, how to reach them, the journey so far."""
+    text = f"{by} handed {customer.name} over to you: the guide sends them nothing more."
+    contact = (
+        f"{mrkdwn(customer.contact_name or customer.name)} "
+        f"<mailto:{mrkdwn(customer.email)}|{mrkdwn(customer.email)}> · "
+        f"plan {mrkdwn(customer.plan)} · journey `{mrkdwn(customer.journey_id())}`"
+    )
+    blocks: list[dict[str, Any]] = [
+        _section(
+            f":handshake: *{mrkdwn(by)}* handed *{mrkdwn(customer.name)}* over to you, "
+            f"{mrkdwn(member.name)}. The guide sends them nothing more until the hand-off "
+            "is cleared."
+        ),
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": contact}]},
+        _section("*The journey so far*\n" + "\n".join(journey_lines(book, customer, state))),
+    ]
+    return text, blocks
+
+
+def flag_note(
+    customer: Customer,
+    state: GuideState,
+    what: str,
+    buttons: tuple[Button, ...],
+) -> tuple[str, list[dict[str, Any]]]:
+    """The stall flag once acted on: what was done, by whom and when, and the buttons that make
+    sense next (none once it is over), so nobody presses twice."""
+    text = f"{customer.name}: {what}"
+    blocks: list[dict[str, Any]] = [
+        _section(f":white_check_mark: *{mrkdwn(customer.name)}*: {mrkdwn(what)}"),
+        {
+            "type": "context",
+            "elements": [
+                {
+                    "type": "mrkdwn",
+                    "text": f"Owner {mrkdwn(customer.owner)} · journey "
+                    f"`{mrkdwn(state.journey_id or customer.journey_id())}`",
+                }
+            ],
+        },
+    ]
+    if buttons:
+        value = action_value(customer.customer_id, customer.journey_id(), state.flag_step)
+        elements = []
+        for action_id, label, style in buttons:
+            button: dict[str, Any] = {
+                "type": "button",
+                "action_id": action_id,
+                "text": {"type": "plain_text", "text": label},
+                "value": value,
+            }
+            if style:
+                button["style"] = style
+            elements.append(button)
+        blocks.append({"type": "actions", "block_id": "og_flag_actions", "elements": elements})
+    return text, blocks
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}

@@ -1,0 +1,64 @@
+"""Shared fixtures: a fixed clock, and the ports wired the local way around any workbook.
+
+``make_services(workbook)`` gives ``Services`` with the outbox folder for mail and Slack, a file
+lock and a sqlite ledger, all under the test's ``tmp_path``; build it twice in one test and both
+share the outbox, lock and ledger, as two Lambda invocations share the real ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from adapters.ledger import IdempotencyLedger, SqlitePersistenceLayer
+from adapters.locks import LocalFileLock
+from adapters.outbox import OutboxMailer, OutboxNotifier
+from guide.links import LinkSigner
+from guide.ports import Workbook
+from guide.services import Services
+
+# Friday 20 November 2026, 10:00 in New York (the demo workbook's time zone).
+NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+LINK_KEY = b"test-link-signing-key-not-secret"
+DONE_URL = "https://guide.example/done"
+
+MakeServices = Callable[[Workbook], Services]
+
+
+@pytest.fixture
+def now() -> datetime:
+    return NOW
+
+
+@pytest.fixture
+def outbox(tmp_path: Path) -> Path:
+    """Where ``make_services``' mailer and notifier write; read it with ``read_outbox``."""
+    return tmp_path / "outbox"
+
+
+@pytest.fixture
+def make_services(tmp_path: Path, outbox: Path) -> Iterator[MakeServices]:
+    stores: list[SqlitePersistenceLayer] = []
+
+    def clock() -> float:
+        return NOW.timestamp()
+
+    def build(workbook: Workbook) -> Services:
+        store = SqlitePersistenceLayer(tmp_path / "ledger.sqlite3")
+        stores.append(store)
+        return Services(
+            workbook=workbook,
+            mailer=OutboxMailer(outbox, clock=clock),
+            notifier=OutboxNotifier(outbox, clock=clock),
+            lock=LocalFileLock(tmp_path / "locks"),
+            ledger=IdempotencyLedger(store),
+            signer=LinkSigner(LINK_KEY),
+            done_url=DONE_URL,
+        )
+
+    yield build
+    for store in stores:
+        store.close()
