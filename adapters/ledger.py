@@ -134,6 +134,7 @@ class SqlitePersistenceLayer(BasePersistenceLayer):
         self._local = threading.local()
         self._opened: list[sqlite3.Connection] = []
         self._opened_lock = threading.Lock()
+        self._pid = os.getpid()
 
     def _db(self) -> sqlite3.Connection:
         local = self._local
@@ -148,6 +149,8 @@ class SqlitePersistenceLayer(BasePersistenceLayer):
             self._set_up(db)
             local.db, local.pid = db, os.getpid()
             with self._opened_lock:
+                if self._pid != local.pid:  # forked: the parent's connections are not ours
+                    self._opened, self._pid = [], local.pid
                 self._opened.append(db)
         return cast(sqlite3.Connection, local.db)
 
