@@ -82,17 +82,19 @@ class GoogleSheetsWorkbook:
 
     # -- the port ---------------------------------------------------------------------------
 
-    def read(self, tabs: Sequence[str]) -> Snapshot:
-        names = list(dict.fromkeys(tabs))
+    def read(self, tabs: Sequence[str], header_only: Sequence[str] = ()) -> Snapshot:
+        headers = set(header_only)
+        names = list(dict.fromkeys([*tabs, *header_only]))
         sheets = self._metadata()
         present = [t for t in names if t in sheets]
         tables = {t: Table(t, [], [], exists=False) for t in names if t not in sheets}
         if present:
             # A range naming a missing tab fails the whole batchGet, so only existing tabs go in.
+            ranges = [a1_tab(t) + ("!1:1" if t in headers else "") for t in present]
             body = self._call(
                 "read",
                 lambda: self._http.values_batch_get(
-                    self.spreadsheet_id, [a1_tab(t) for t in present], params=dict(_READ_PARAMS)
+                    self.spreadsheet_id, ranges, params=dict(_READ_PARAMS)
                 ),
             )
             value_ranges = body.get("valueRanges", [])

@@ -32,8 +32,9 @@ class XlsxWorkbook:
         self._lock = FileLock(f"{self.path}.lock")
         self._lock_timeout = lock_timeout
 
-    def read(self, tabs: Sequence[str]) -> Snapshot:
-        names = list(dict.fromkeys(tabs))
+    def read(self, tabs: Sequence[str], header_only: Sequence[str] = ()) -> Snapshot:
+        headers = set(header_only)
+        names = list(dict.fromkeys([*tabs, *header_only]))
         with self._locked():
             if not self.path.exists():
                 return Snapshot({t: Table(t, [], [], exists=False) for t in names})
@@ -47,7 +48,10 @@ class XlsxWorkbook:
                 tables = {}
                 for name in names:
                     if name in book.sheetnames:
-                        tables[name] = _table(name, book[name].iter_rows(values_only=True))
+                        # A tab that only grows is read to its header: enough to append to it.
+                        last = 1 if name in headers else None
+                        rows = book[name].iter_rows(max_row=last, values_only=True)
+                        tables[name] = _table(name, rows)
                     else:
                         tables[name] = Table(name, [], [], exists=False)
             finally:

@@ -253,6 +253,26 @@ def test_a_tab_that_does_not_exist_reads_empty_beside_ones_that_do(
     assert snap["onboarding"].exists is True and snap["onboarding"].rows == [["c1"]]
 
 
+def test_a_header_only_tab_reads_its_header_and_appends_after_its_rows(
+    make_workbook: MakeWorkbook,
+) -> None:
+    # Given an audit tab that already has rows
+    audit = [list(AUDIT.columns), ["a1", "t", "sam", "pause"], ["a2", "t", "sam", "resume"]]
+    wb = make_workbook({**customers(["c1"]), "og-audit": audit})
+    # When it is read header only beside a full tab
+    snap = wb.read(["onboarding"], header_only=["og-audit", "og-sends-archive"])
+    # Then it has its header and no rows, and a missing one is still exists=False
+    assert (snap["og-audit"].header, snap["og-audit"].rows) == (list(AUDIT.columns), [])
+    assert snap["og-sends-archive"].exists is False
+    assert snap["onboarding"].rows == [["c1"]]
+    # And an append lands after the rows it did not read
+    changes = Changes()
+    changes.append("og-audit", {"audit id": "a3", "action": "finish"})
+    wb.commit(snap, changes)
+    table = wb.read(["og-audit"])["og-audit"]
+    assert [r["audit id"] for _, r in table.records()] == ["a1", "a2", "a3"]
+
+
 def test_appending_to_a_missing_tab_creates_it_with_schema_headers(
     make_workbook: MakeWorkbook,
 ) -> None:
@@ -280,7 +300,7 @@ def test_a_read_is_one_batch_get_plus_one_metadata_fetch_per_instance(
     wb = gspread_workbook(server, "count-read")
     wb.read(["onboarding", "og-config", "og-sends"])
     assert (server.counts["metadata"], server.counts["batchGet"]) == (1, 1)
-    wb.read(["onboarding", "og-config"])
+    wb.read(["onboarding", "og-config"], header_only=["og-audit"])
     assert (server.counts["metadata"], server.counts["batchGet"]) == (1, 2)
     assert server.writes == 0
 
