@@ -51,7 +51,8 @@ def nudge(unit: Unit, command: commands.Nudge) -> Done:
     if step is None or send is None or send.sent_at is None:
         what = "every step is done" if step is None else f"'{step.title}' has not been sent yet"
         raise ActionError(f"Nothing to nudge {c.name} about: {what}.", "nothing_sent")
-    if send.last_reminded and unit.local - send.last_reminded < NUDGE_COOLDOWN:
+    # Either way round: two presses of one double click may reach us in any order.
+    if send.last_reminded and abs(unit.local - send.last_reminded) < NUDGE_COOLDOWN:
         raise AlreadyDone(
             f"{c.name} was nudged about '{step.title}' at {stamp(send.last_reminded)}."
         )
