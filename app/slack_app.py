@@ -1,0 +1,325 @@
+"""The Slack interactivity app: the flag's buttons and their modals, on slack-bolt.
+
+Each request: Bolt checks the signature and its 5-minute timestamp window; ``_our_workspace``
+refuses other teams; the listener acks inside Slack's 3 seconds, opening a modal right there when
+the button needs one (a ``trigger_id`` lasts 3 s and works once); the command itself runs after
+the answer as a lazy listener, once per Slack action (the ledger key), and the presser is told
+when it was refused or failed.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt import Ack, App, BoltRequest, BoltResponse
+from slack_bolt.authorization import AuthorizeResult
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.webhook import WebhookClient
+
+from app import slack_views as views
+from guide.commands import (
+    ActionError,
+    ClearHandOff,
+    Command,
+    Finish,
+    HandOff,
+    Nudge,
+    Outcome,
+    Pause,
+    Resume,
+)
+from guide.config import read_config
+from guide.model import TeamMember
+from guide.ports import AlreadyInProgress, LockBusy, WorkbookError
+from guide.services import Services
+from sheets.schema import CONFIG
+
+Perform = Callable[[Services, Command, datetime], Outcome]
+ServicesFactory = Callable[[], Services]
+Clock = Callable[[], datetime]
+
+FAILED = (
+    "That did not go through: the onboarding sheet could not be reached, so nothing changed. "
+    "Please try again in a minute."
+)
+NO_CUSTOMER = "This button does not say which customer it is for, so nothing was done."
+TEAM_CACHE_SECONDS = 300.0
+
+log = logging.getLogger(__name__)
+_DIRECT: dict[str, type[Finish] | type[Resume] | type[ClearHandOff]] = {
+    "og_finish": Finish,
+    "og_resume": Resume,
+    "og_clear_handoff": ClearHandOff,
+}
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class TeamDirectory:
+    """og-config's team list for the hand-off modal, cached per warm container: the modal must
+    open inside the trigger's 3 seconds, and the list changes rarely."""
+
+    def __init__(self, services: ServicesFactory, ttl: float = TEAM_CACHE_SECONDS) -> None:
+        self._services, self._ttl = services, ttl
+        self._team: tuple[TeamMember, ...] = ()
+        self._read_at = float("-inf")
+        self._lock = threading.Lock()
+
+    def members(self) -> tuple[TeamMember, ...]:
+        with self._lock:
+            if time.monotonic() - self._read_at < self._ttl:
+                return self._team
+            try:
+                snapshot = self._services().workbook.read([CONFIG.name])
+            except WorkbookError:
+                # A free-text modal beats no modal: keep the last list (or none) and go on.
+                log.warning("team list unreadable; hand-off modal falls back", exc_info=True)
+                return self._team
+            self._team = read_config(snapshot.tables.get(CONFIG.name), []).team
+            self._read_at = time.monotonic()
+            return self._team
+
+
+def tell(client: WebClient, ref: views.FlagRef, user_id: str, text: str) -> None:
+    """An ephemeral line for the presser: by the flag's ``response_url``, else in its channel."""
+    try:
+        if ref.response_url:
+            WebhookClient(ref.response_url, timeout=5).send(
+                text=text, response_type="ephemeral", replace_original=False
+            )
+        elif ref.channel and user_id:
+            client.chat_postEphemeral(channel=ref.channel, user=user_id, text=text)
+        else:
+            log.warning("no way to reach the presser: %s", text)
+    except (SlackApiError, SlackClientError, OSError):
+        # The action itself stands (or was refused) either way; losing the note is not worse.
+        log.warning("could not tell the presser: %s", text, exc_info=True)
+
+
+def _presser(body: dict[str, Any]) -> tuple[str, str]:
+    """(who for the audit trail, Slack user id)."""
+    user = body.get("user") or {}
+    user_id = str(user.get("id") or "")
+    return str(user.get("name") or user.get("username") or user_id or "someone"), user_id
+
+
+def _press_ref(body: dict[str, Any], value: str) -> views.FlagRef | None:
+    found = views.button_customer(value)
+    if found is None:
+        return None
+    container = body.get("container") or {}
+    return views.FlagRef(
+        *found,
+        channel=str(container.get("channel_id") or (body.get("channel") or {}).get("id") or ""),
+        message_ts=str(container.get("message_ts") or ""),
+        response_url=str(body.get("response_url") or ""),
+    )
+
+
+def _is_retry(request: BoltRequest) -> bool:
+    return bool(request.headers.get("x-slack-retry-num"))
+
+
+class SlackActions:
+    """The listeners, with what they run against."""
+
+    def __init__(self, services: ServicesFactory, perform: Perform, clock: Clock) -> None:
+        self.services, self.perform, self.clock = services, perform, clock
+        self.team = TeamDirectory(services)
+
+    def carry_out(
+        self, key: str, command: Command, client: WebClient, ref: views.FlagRef, user_id: str
+    ) -> None:
+        """Run ``command`` once for this Slack action and tell the presser how it went. A retry
+        or a second delivery finds the ledger record and stays quiet."""
+        services = self.services()
+        ran = False
+
+        def effect() -> dict[str, Any]:
+            nonlocal ran
+            ran = True
+            try:
+                outcome = self.perform(services, command, self.clock())
+            except ActionError as refused:
+                # Recorded too: a repeat of a refused press is answered by the first answer.
+                return {"ok": False, "message": refused.message, "code": refused.code}
+            return {"ok": True, "message": outcome.message}
+
+        try:
+            result = services.ledger.once(key, effect)
+        except AlreadyInProgress:
+            log.info("action %s already running elsewhere; this delivery does nothing", key)
+            return
+        except (WorkbookError, LockBusy):
+            log.warning("action %s failed; nothing changed", key, exc_info=True)
+            tell(client, ref, user_id, FAILED)
+            return
+        if ran:
+            tell(client, ref, user_id, str(result.get("message") or "Done."))
+        else:
+            log.info("action %s was already done; repeat ignored", key)
+
+    # --- buttons that act at once --------------------------------------------------------
+
+    def act_on_press(self, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        by, user_id = _presser(body)
+        ref = _press_ref(body, str(action.get("value") or ""))
+        if ref is None:
+            nowhere = views.FlagRef("", response_url=str(body.get("response_url") or ""))
+            tell(client, nowhere, user_id, NO_CUSTOMER)
+            return
+        action_id = str(action.get("action_id"))
+        command = _DIRECT[action_id](customer_id=ref.customer_id, by=by)
+        key = f"slack:{action_id}:{ref.customer_id}:{user_id}:{action.get('action_ts')}"
+        self.carry_out(key, command, client, ref, user_id)
+
+    # --- buttons that open a modal -------------------------------------------------------
+
+    def open_modal(
+        self,
+        ack: Ack,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: WebClient,
+        request: BoltRequest,
+    ) -> None:
+        ack()
+        if _is_retry(request):
+            return  # the first delivery opened it; the trigger works once anyway
+        _, user_id = _presser(body)
+        ref = _press_ref(body, str(action.get("value") or ""))
+        if ref is None:
+            nowhere = views.FlagRef("", response_url=str(body.get("response_url") or ""))
+            tell(client, nowhere, user_id, NO_CUSTOMER)
+            return
+        about = str((body.get("message") or {}).get("text") or "")
+        action_id = action.get("action_id")
+        if action_id == "og_pause":
+            view = views.pause_view(ref, about)
+        elif action_id == "og_nudge":
+            view = views.nudge_view(ref, about)
+        else:
+            view = views.handoff_view(ref, about, self.team.members())
+        try:
+            client.views_open(trigger_id=str(body.get("trigger_id") or ""), view=view)
+        except (SlackApiError, SlackClientError, OSError):
+            log.warning("views.open failed for %s", action_id, exc_info=True)
+            tell(client, ref, user_id, "Slack did not open the form in time. Please press again.")
+
+    # --- modal submissions ---------------------------------------------------------------
+
+    def check_submission(self, ack: Ack, view: dict[str, Any]) -> None:
+        if view.get("callback_id") == views.HANDOFF and not views.submitted(view, "to"):
+            ack(response_action="errors", errors={"to": "Pick who takes over."})
+            return
+        ack()
+
+    def act_on_submission(
+        self, body: dict[str, Any], view: dict[str, Any], client: WebClient
+    ) -> None:
+        by, user_id = _presser(body)
+        ref = views.FlagRef.from_metadata(str(view.get("private_metadata") or ""))
+        if ref is None:
+            log.warning("submission %s without a customer; ignored", view.get("id"))
+            return
+        kind = view.get("callback_id")
+        command: Command
+        if kind == views.PAUSE:
+            command = Pause(ref.customer_id, by, note=views.submitted(view, "note"))
+        elif kind == views.NUDGE:
+            command = Nudge(ref.customer_id, by, subject=views.submitted(view, "subject"))
+        else:
+            to = views.submitted(view, "to")
+            if not to:
+                return  # refused in the ack (Bolt still starts lazy work); nothing to do
+            command = HandOff(ref.customer_id, by, to=to)
+        # One view is submitted once; Slack's retries of it carry the same view id.
+        self.carry_out(f"slack:{kind}:{view.get('id')}", command, client, ref, user_id)
+
+
+def build_app(
+    client: WebClient,
+    signing_secret: str,
+    *,
+    team_id: str,
+    services: ServicesFactory,
+    perform: Perform,
+    clock: Clock = utc_now,
+    listener_executor: Executor | None = None,
+) -> App:
+    """The Bolt app. No network here: ``authorize`` hands Bolt the bot token as it is, where
+    ``App(token=...)`` would call ``auth.test`` at construction (or, with
+    ``token_verification_enabled=False``, on the first press, inside its 3 seconds)."""
+
+    bot_token = client.token
+    # Bolt builds each request's client from this one plus the token ``authorize`` returns; a
+    # token left on it too is ignored, with a warning at every cold start.
+    client = copy.copy(client)
+    client.token = None
+
+    def our_token(
+        enterprise_id: str | None, team_id: str | None, user_id: str | None
+    ) -> AuthorizeResult:
+        return AuthorizeResult(
+            enterprise_id=enterprise_id, team_id=team_id, user_id=user_id, bot_token=bot_token
+        )
+
+    def our_workspace(req: BoltRequest, next: Callable[[], BoltResponse]) -> BoltResponse:
+        if team_id and req.context.team_id != team_id:
+            log.warning("refused a request from workspace %s", req.context.team_id)
+            return BoltResponse(
+                status=403,
+                body="This app serves one Slack workspace, and "
+                "this request came from another one. Nothing was done.",
+            )
+        return next()
+
+    app = App(
+        client=client,
+        signing_secret=signing_secret,
+        authorize=our_token,
+        before_authorize=our_workspace,
+        process_before_response=True,  # Lambda may freeze the moment the answer is sent
+        token_verification_enabled=False,
+        listener_executor=listener_executor,
+        ssl_check_enabled=False,  # ssl_check is for Slash commands; we have none
+        url_verification_enabled=False,  # the Events API handshake; we take no events
+    )
+    actions = SlackActions(services, perform, clock)
+
+    def ack_now(ack: Ack) -> None:
+        ack()
+
+    def act_on_press(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        actions.act_on_press(body, action, client)
+
+    def act_on_submission(body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        actions.act_on_submission(body, view, client)
+
+    def unknown_button(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        ref = views.FlagRef("", response_url=str(body.get("response_url") or ""))
+        tell(
+            client,
+            ref,
+            _presser(body)[1],
+            f"The button '{action.get('action_id')}' is not one this app knows; nothing was done.",
+        )
+
+    app.action(re.compile(r"^og_(finish|resume|clear_handoff)$"))(ack=ack_now, lazy=[act_on_press])
+    app.action(re.compile(r"^og_(pause|handoff|nudge)$"))(actions.open_modal)
+    app.action(re.compile(".*"))(ack=ack_now, lazy=[unknown_button])
+    app.view(re.compile(f"^({views.PAUSE}|{views.HANDOFF}|{views.NUDGE})$"))(
+        ack=actions.check_submission, lazy=[act_on_submission]
+    )
+    return app

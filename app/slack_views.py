@@ -1,0 +1,196 @@
+"""The modals behind the flag's Pause, Hand off and Nudge buttons, and reading them back.
+
+Slack shows ``plain_text`` as typed (no mrkdwn), so what a person typed needs no escaping here;
+it only has to fit Slack's length limits, or ``views.open`` refuses the whole modal.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from guide.model import TeamMember
+
+PAUSE = "og_pause_modal"
+HANDOFF = "og_handoff_modal"
+NUDGE = "og_nudge_modal"
+
+NOTE_LIMIT = 1000
+SUBJECT_LIMIT = 200
+_OPTION_TEXT_LIMIT = 75  # Slack's limit for an option's text
+_OPTION_VALUE_LIMIT = 150
+_OPTIONS_LIMIT = 100
+_CONTEXT_LIMIT = 300
+
+
+@dataclass(frozen=True)
+class FlagRef:
+    """Which flag a modal came from: the customer, journey and step, and where to answer.
+
+    Carried in the modal's ``private_metadata`` because a submission says nothing about the
+    button that opened it; ``response_url`` (valid 30 minutes) tells the presser how it went."""
+
+    customer_id: str
+    journey_id: str = ""
+    step_id: str = ""
+    channel: str = ""
+    message_ts: str = ""
+    response_url: str = ""
+
+    def metadata(self) -> str:
+        return json.dumps(
+            {
+                "c": self.customer_id,
+                "j": self.journey_id,
+                "s": self.step_id,
+                "ch": self.channel,
+                "ts": self.message_ts,
+                "r": self.response_url,
+            },
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def from_metadata(cls, text: str) -> FlagRef | None:
+        try:
+            data = json.loads(text or "")
+        except ValueError:
+            return None
+        if not isinstance(data, dict) or not str(data.get("c") or "").strip():
+            return None
+        return cls(*(str(data.get(k) or "") for k in ("c", "j", "s", "ch", "ts", "r")))
+
+
+def button_customer(value: str) -> tuple[str, str, str] | None:
+    """(customer, journey, step) from a button's value: the flag's JSON, or a bare customer id
+    (digest and updated-flag buttons carry only that)."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if not text.startswith("{"):
+        return text, "", ""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not str(data.get("c") or "").strip():
+        return None
+    return str(data["c"]).strip(), str(data.get("j") or ""), str(data.get("s") or "")
+
+
+def _plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text}
+
+
+def _modal(
+    callback_id: str,
+    ref: FlagRef,
+    title: str,
+    submit: str,
+    about: str,
+    blocks: list[dict[str, Any]],
+) -> dict[str, Any]:
+    context = about.strip()[:_CONTEXT_LIMIT] or f"Customer {ref.customer_id}"
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "private_metadata": ref.metadata(),
+        "title": _plain(title),
+        "submit": _plain(submit),
+        "close": _plain("Cancel"),
+        "blocks": [{"type": "context", "elements": [_plain(context)]}, *blocks],
+    }
+
+
+def _text_input(
+    block_id: str,
+    label: str,
+    limit: int,
+    *,
+    multiline: bool = False,
+    optional: bool = True,
+    hint: str = "",
+) -> dict[str, Any]:
+    block: dict[str, Any] = {
+        "type": "input",
+        "block_id": block_id,
+        "optional": optional,
+        "label": _plain(label),
+        "element": {
+            "type": "plain_text_input",
+            "action_id": block_id,
+            "multiline": multiline,
+            "max_length": limit,
+        },
+    }
+    if hint:
+        block["hint"] = _plain(hint)
+    return block
+
+
+def pause_view(ref: FlagRef, about: str) -> dict[str, Any]:
+    note = _text_input(
+        "note",
+        "Note",
+        NOTE_LIMIT,
+        multiline=True,
+        hint="Why, and until when. It shows in the weekly digest.",
+    )
+    return _modal(PAUSE, ref, "Pause onboarding", "Pause", about, [note])
+
+
+def nudge_view(ref: FlagRef, about: str) -> dict[str, Any]:
+    subject = _text_input(
+        "subject",
+        "Email subject",
+        SUBJECT_LIMIT,
+        hint="Leave empty to re-send the step with its usual subject.",
+    )
+    return _modal(NUDGE, ref, "Nudge the customer", "Send", about, [subject])
+
+
+def handoff_view(ref: FlagRef, about: str, team: Sequence[TeamMember]) -> dict[str, Any]:
+    if not team:
+        # No team list in og-config (or the sheet could not be read in time): a name will do.
+        who = _text_input(
+            "to",
+            "Hand off to",
+            _OPTION_VALUE_LIMIT,
+            optional=False,
+            hint="A name, Slack id or email. Add a team list to og-config to pick from it here.",
+        )
+        return _modal(HANDOFF, ref, "Hand off", "Hand off", about, [who])
+    options = []
+    for member in team[:_OPTIONS_LIMIT]:
+        label = f"{member.name} ({member.email})" if member.email else member.name
+        options.append(
+            {
+                "text": _plain(label[:_OPTION_TEXT_LIMIT]),
+                "value": member.name[:_OPTION_VALUE_LIMIT],
+            }
+        )
+    select = {
+        "type": "input",
+        "block_id": "to",
+        "label": _plain("Hand off to"),
+        "element": {
+            "type": "static_select",
+            "action_id": "to",
+            "placeholder": _plain("Pick a team member"),
+            "options": options,
+        },
+    }
+    return _modal(HANDOFF, ref, "Hand off", "Hand off", about, [select])
+
+
+def submitted(view: dict[str, Any], block_id: str) -> str:
+    """What was typed or picked in one input of a submitted modal; empty when left blank."""
+    values = ((view.get("state") or {}).get("values") or {}).get(block_id) or {}
+    element = values.get(block_id) or {}
+    if element.get("type") == "static_select":
+        return str((element.get("selected_option") or {}).get("value") or "")
+    # Kept exactly as typed, apart from surrounding blanks: the workbook writes RAW, so a note
+    # that starts with "=" stays text.
+    return str(element.get("value") or "").strip()

@@ -1,0 +1,154 @@
+"""Slack interactivity: the flag's buttons and modals, behind a Function URL with auth NONE.
+
+The same handler serves Lambda, the local server and the tests. In Lambda, Bolt's lazy work
+re-invokes this function asynchronously (the first invocation may freeze once it answers);
+elsewhere it runs on a thread in this process.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime
+from functools import cache
+from typing import Any
+from urllib.parse import parse_qs
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from slack_bolt import App, BoltRequest
+from slack_bolt.adapter.aws_lambda import SlackRequestHandler
+from slack_bolt.adapter.aws_lambda.lazy_listener_runner import LambdaLazyListenerRunner
+from slack_bolt.lazy_listener import LazyListenerRunner
+from slack_bolt.lazy_listener.internals import build_runnable_function
+from slack_sdk.signature import SignatureVerifier
+
+from app.bootstrap import services_from_env
+from app.function_url import HttpRequest, response
+from app.observability import logger, metrics, tracer
+from app.secrets import load_secrets
+from app.settings import Settings, SettingsError
+from app.slack_app import build_app
+from guide.commands import Command, Outcome
+from guide.services import Services
+
+MALFORMED = "This is not a Slack interaction payload. Nothing was done."
+
+
+class InProcessLazyRunner(LazyListenerRunner):
+    """Bolt's lazy work on a thread pool, with a way to wait for it (tests, benchmarks)."""
+
+    def __init__(self, workers: int = 4) -> None:
+        self.logger = logger  # type: ignore[assignment]  # a Powertools Logger logs like one
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="slack-lazy")
+        self._pending: set[Future[None]] = set()
+        self._lock = threading.Lock()
+
+    def start(self, function: Any, request: BoltRequest) -> None:
+        run = build_runnable_function(func=function, logger=self.logger, request=request)
+        future = self._executor.submit(run)
+        with self._lock:
+            self._pending.add(future)
+        future.add_done_callback(self._forget)
+
+    def _forget(self, future: Future[None]) -> None:
+        with self._lock:
+            self._pending.discard(future)
+
+    def wait(self, timeout: float = 30.0) -> None:
+        """Block until every lazy job started so far (and any they started) has finished."""
+        while True:
+            with self._lock:
+                pending = list(self._pending)
+            if not pending:
+                return
+            for future in pending:
+                future.result(timeout=timeout)
+
+
+class SlackEndpoint:
+    """The Function URL in front of the Bolt app."""
+
+    def __init__(
+        self, app: App, signing_secret: str, *, in_lambda: bool, lambda_client: Any = None
+    ) -> None:
+        if not signing_secret:
+            # An empty key would accept anything signed with an empty key.
+            raise SettingsError("no Slack signing secret (SLACK_SIGNING_SECRET or the secret)")
+        self._verifier = SignatureVerifier(signing_secret)
+        self._handler = SlackRequestHandler(app)  # installs the Lambda lazy runner
+        self.lazy: InProcessLazyRunner | None = None
+        if lambda_client is not None:
+            app.listener_runner.lazy_listener_runner = LambdaLazyListenerRunner(
+                app.logger, lambda_client=lambda_client
+            )
+        elif not in_lambda:
+            self.lazy = InProcessLazyRunner()
+            app.listener_runner.lazy_listener_runner = self.lazy
+
+    def handle(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        request = HttpRequest.from_event(event)
+        if request.method == "POST" and not _slack_payload(request.body):
+            # Bolt would raise on it; answer plainly, and say "unsigned" first if it is.
+            signed = self._verifier.is_valid(
+                request.body.decode("utf-8", "replace"),
+                request.headers.get("x-slack-request-timestamp", ""),
+                request.headers.get("x-slack-signature", ""),
+            )
+            return response(400 if signed else 401, MALFORMED, {"Content-Type": "text/plain"})
+        event = {**event, "isBase64Encoded": bool(event.get("isBase64Encoded"))}
+        return self._handler.handle(event, context)
+
+
+def _slack_payload(body: bytes) -> bool:
+    """Is this a form with a ``payload`` field holding a JSON object with a type?"""
+    try:
+        form = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=True)
+        payload = json.loads(form["payload"][0])
+    except (UnicodeDecodeError, ValueError, KeyError):
+        return False
+    return isinstance(payload, dict) and isinstance(payload.get("type"), str)
+
+
+def perform_action(services: Services, command: Command, now: datetime) -> Outcome:
+    # Imported on first use: the core's actions are not needed to answer Slack in time.
+    from guide.actions import perform
+
+    outcome: Outcome = perform(services, command, now)
+    return outcome
+
+
+@cache
+def endpoint() -> SlackEndpoint:
+    """Built on the first request, not at import: no secret or network call at cold start."""
+    from adapters.slack_notifier import web_client
+
+    settings = Settings.from_env()
+    secrets = load_secrets(settings)
+    client = web_client(secrets.slack_bot_token, settings.slack_api_url or None)
+    if not settings.slack_team_id:
+        logger.warning("SLACK_TEAM_ID is not set: requests from any workspace are served")
+    app = build_app(
+        client,
+        secrets.slack_signing_secret,
+        team_id=settings.slack_team_id,
+        services=services_from_env,
+        perform=perform_action,
+    )
+    return SlackEndpoint(
+        app, secrets.slack_signing_secret, in_lambda=bool(settings.lambda_function_name)
+    )
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    answer = endpoint().handle(event, context)
+    status = int(answer.get("statusCode", 500))
+    metrics.add_metric(name="SlackRequests", unit=MetricUnit.Count, value=1)
+    if status >= 400:
+        metrics.add_metric(name="SlackRefusals", unit=MetricUnit.Count, value=1)
+        logger.info("slack request refused", extra={"status": status})
+    return answer
