@@ -19,7 +19,7 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
 from adapters.http_retry import mount_retry, sheets_retry
-from adapters.workbook_plan import Plain, TabPlan, plan_changes, schema_header
+from adapters.workbook_plan import Plain, TabPlan, new_tab_plan, plan_changes
 from guide.ports import WorkbookError
 from guide.workbook import Changes, Snapshot, Table
 
@@ -128,11 +128,7 @@ class GoogleSheetsWorkbook:
         missing = [t for t in dict.fromkeys(tabs) if t not in sheets]
         if not missing:
             return []
-        plans = [
-            TabPlan(t, create=True, width=len(h), new_headers=list(enumerate(h)))
-            for t in missing
-            for h in [schema_header(t)]
-        ]
+        plans = [new_tab_plan(t) for t in missing]
         ids = self._sheet_ids(plans, sheets)
         body = {"requests": _requests(plans, ids, sheets)}
         self._call("create tabs", lambda: self._http.batch_update(self.spreadsheet_id, body))

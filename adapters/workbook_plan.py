@@ -52,6 +52,12 @@ def schema_header(tab: str) -> list[str]:
     return list(BY_NAME[tab].columns) if tab in BY_NAME else []
 
 
+def new_tab_plan(tab: str) -> TabPlan:
+    """Make ``tab`` with its schema header and nothing else (what setup does)."""
+    header = schema_header(tab)
+    return TabPlan(tab, create=True, width=len(header), new_headers=list(enumerate(header)))
+
+
 class _TabLayout:
     """Where each named column is on one tab, adding columns at the right end as changes ask."""
 

@@ -19,7 +19,7 @@ from openpyxl import Workbook as OpenpyxlWorkbook
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from adapters.workbook_plan import Plain, TabPlan, plan_changes, schema_header
+from adapters.workbook_plan import Plain, TabPlan, new_tab_plan, plan_changes
 from guide.ports import WorkbookError
 from guide.workbook import Changes, Snapshot, Table
 
@@ -73,13 +73,7 @@ class XlsxWorkbook:
             book = self._load(create=True)
             missing = [t for t in dict.fromkeys(tabs) if t not in book.sheetnames]
             for tab in missing:
-                header = schema_header(tab)
-                _apply(
-                    book,
-                    TabPlan(
-                        tab, create=True, width=len(header), new_headers=list(enumerate(header))
-                    ),
-                )
+                _apply(book, new_tab_plan(tab))
             if missing:
                 self._save(book)
         return missing

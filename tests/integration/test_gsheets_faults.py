@@ -10,7 +10,10 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
+from adapters.gsheets import DEFAULT_TIMEOUT, GoogleSheetsWorkbook
 from guide.ports import WorkbookError
 from guide.workbook import Changes
 from tests.fakes.sheets_server import FakeSheetsServer, gspread_workbook
@@ -142,3 +145,30 @@ def test_a_tab_deleted_after_the_snapshot_fails_the_commit_cleanly(
     with pytest.raises(WorkbookError, match="No grid"):
         wb.commit(snap, one_append())
     assert server.values("book", "onboarding") == [HEADER]
+
+
+def test_the_production_client_has_a_timeout_and_a_bounded_retry() -> None:
+    # Given a service account key (made up here; nothing is sent anywhere)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    info = {
+        "type": "service_account",
+        "project_id": "onboarding-guide",
+        "private_key_id": "test",
+        "private_key": pem,
+        "client_email": "guide@onboarding-guide.iam.gserviceaccount.com",
+        "token_uri": "https://oauth2.googleapis.com/token",
+    }
+    # When the production adapter is built from it
+    wb = GoogleSheetsWorkbook.from_service_account_info(info, "book")
+    # Then every call has a (connect, read) timeout and a retry that stops
+    http = wb._http
+    assert http.timeout == DEFAULT_TIMEOUT
+    retry = http.session.get_adapter("https://sheets.googleapis.com/v4/x").max_retries
+    assert retry.total == 4 and retry.read is False and retry.raise_on_status is False
+    assert {429, 500, 503} <= set(retry.status_forcelist or ())
+    assert {"GET", "POST"} <= set(retry.allowed_methods or ())
