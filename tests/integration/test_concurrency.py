@@ -98,7 +98,7 @@ def test_presses_racing_the_tick_are_each_applied_exactly_once(
     # When twenty presses from eight threads race this morning's tick
     with ThreadPoolExecutor(max_workers=8) as pool:
         tick = pool.submit(
-            run_tick, make_services(open_workbook()), now - timedelta(hours=1), False, 60
+            run_tick, make_services(open_workbook()), now - timedelta(hours=1), wait=60
         )
         for future in [pool.submit(press, c, at) for c, at in presses(now)]:
             future.result()  # anything but an Outcome or AlreadyDone fails the test here
