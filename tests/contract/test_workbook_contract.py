@@ -93,15 +93,16 @@ def test_blank_rows_are_skipped_but_keep_row_numbers(make_workbook: MakeWorkbook
 
 
 def test_edit_then_clear_by_column_name(make_workbook: MakeWorkbook) -> None:
-    wb = make_workbook(customers(["c1", "Acme", "a@acme.test", "basic", "sam"]))
+    wb = make_workbook(customers(["c1", "Acme", "a@acme.test", "basic", "sam"], ["c2", "Bolt"]))
     snap = wb.read(["onboarding"])
     changes = Changes()
-    changes.set("onboarding", 2, "owner", "alex")
+    changes.set("onboarding", 2, "owner", "alex")  # 'plan' and 'owner' sit side by side
+    changes.set("onboarding", 2, "plan", "pro")
     changes.set("onboarding", 2, "company", None)
+    changes.set("onboarding", 3, "customer id", "c2b")
     wb.commit(snap, changes)
-    ((_, record),) = wb.read(["onboarding"])["onboarding"].records()
-    assert record["owner"] == "alex"
-    assert record["company"] is None
+    table = wb.read(["onboarding"])["onboarding"]
+    assert table.rows == [["c1", None, "a@acme.test", "pro", "alex"], ["c2b", "Bolt"]]
 
 
 def test_appends_land_after_the_last_row_in_order(make_workbook: MakeWorkbook) -> None:
