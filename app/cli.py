@@ -63,8 +63,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     workbook_path, outbox = folder / "onboarding.xlsx", folder / "outbox"
-    today = date.fromisoformat(args.today) if args.today else datetime.now(
-        ZoneInfo("America/New_York")).date()
+    today = (
+        date.fromisoformat(args.today)
+        if args.today
+        else datetime.now(ZoneInfo("America/New_York")).date()
+    )
     build_demo(XlsxWorkbook(workbook_path), today)
     os.environ.update({"OG_WORKBOOK": str(workbook_path), "OG_OUTBOX": str(outbox)})
     services = _services()

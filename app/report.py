@@ -7,7 +7,16 @@ from collections import Counter
 from guide.runner import TickReport
 from guide.tick import Effect, Enroll, Escalate, Finish, Flag, NoticeResume, SendStep
 
-_ORDER = ["escalated", "stalled", "new", "on track", "finishing", "paused", "handed off", "finished"]
+_ORDER = [
+    "escalated",
+    "stalled",
+    "new",
+    "on track",
+    "finishing",
+    "paused",
+    "handed off",
+    "finished",
+]
 
 
 def describe(effect: Effect) -> str:
@@ -20,8 +29,10 @@ def describe(effect: Effect) -> str:
             return f"{effect.customer_id}: finish (wrap-up email, archive journey)"
         case Flag():
             kind = "re-flag (escalated)" if effect.level > 1 else "flag"
-            return (f"{effect.customer_id}: {kind} owner, '{effect.step_id}' "
-                    f"{effect.waited_days} business days")
+            return (
+                f"{effect.customer_id}: {kind} owner, '{effect.step_id}' "
+                f"{effect.waited_days} business days"
+            )
         case Escalate():
             return f"{effect.customer_id}: tell the manager, {effect.overdue_days} days overdue"
         case NoticeResume():
@@ -39,7 +50,9 @@ def render(report: TickReport) -> str:
         key=lambda s: (_ORDER.index(s.state) if s.state in _ORDER else 99, s.customer_id),
     )
     for s in statuses:
-        lines.append(f"  {s.customer_id:<6} {s.name[:24]:<24} {s.state:<11} {s.step[:26]:<26} {s.detail}")
+        lines.append(
+            f"  {s.customer_id:<6} {s.name[:24]:<24} {s.state:<11} {s.step[:26]:<26} {s.detail}"
+        )
     counts = Counter(s.state for s in plan.statuses)
     lines.append("  " + ", ".join(f"{n} {state}" for state, n in counts.most_common()))
     if report.dry_run:

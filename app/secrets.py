@@ -27,7 +27,9 @@ def load_secrets(settings: Settings) -> Secrets:
         # Imported here so local runs and unit tests never touch AWS.
         from aws_lambda_powertools.utilities import parameters
 
-        stored = parameters.get_secret(settings.secret_name, transform="json", max_age=CACHE_SECONDS)
+        stored = parameters.get_secret(
+            settings.secret_name, transform="json", max_age=CACHE_SECONDS
+        )
         if not isinstance(stored, dict):
             raise SettingsError(f"secret {settings.secret_name} must hold a JSON object")
         account = stored.get("google_service_account")

@@ -57,9 +57,9 @@ class Settings:
             workbook_path=Path(workbook) if workbook else None,
             spreadsheet_id=get("OG_SPREADSHEET_ID"),
             outbox=Path(outbox) if outbox else None,
-            state_dir=Path(state_dir) if state_dir else (
-                Path(workbook).parent / ".og-state" if workbook else None
-            ),
+            state_dir=Path(state_dir)
+            if state_dir
+            else (Path(workbook).parent / ".og-state" if workbook else None),
             slack_api_url=get("SLACK_API_URL"),
             slack_team_id=get("SLACK_TEAM_ID"),
             done_url=get("OG_DONE_URL", "http://127.0.0.1:8080/done"),

@@ -105,9 +105,7 @@ def moment(value: CellValue) -> datetime:
     try:
         parsed = datetime.fromisoformat(raw.replace("/", "-"))
     except ValueError:
-        raise CellError(
-            f"expected a date like 2026-11-03 or 11/3/2026, got {raw!r}"
-        ) from None
+        raise CellError(f"expected a date like 2026-11-03 or 11/3/2026, got {raw!r}") from None
     return parsed.replace(tzinfo=None) if parsed.tzinfo is None else _to_naive(parsed)
 
 

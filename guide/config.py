@@ -54,7 +54,9 @@ def read_config(table: Table | None, problems: list[Problem]) -> Config:
         try:
             return cells.whole_number(found[1], minimum=1)
         except cells.CellError as err:
-            problems.append(Problem(CONFIG.name, found[0], "value", f"{key}: {err}; using {default}"))
+            problems.append(
+                Problem(CONFIG.name, found[0], "value", f"{key}: {err}; using {default}")
+            )
             return default
 
     defaults = Config()
@@ -65,7 +67,9 @@ def read_config(table: Table | None, problems: list[Problem]) -> Config:
             timezone = found[1]
         except (ZoneInfoNotFoundError, ValueError):
             problems.append(
-                Problem(CONFIG.name, found[0], "value", f"unknown time zone {found[1]!r}; using UTC")
+                Problem(
+                    CONFIG.name, found[0], "value", f"unknown time zone {found[1]!r}; using UTC"
+                )
             )
 
     holidays: set[date] = set()

@@ -52,7 +52,12 @@ class LinkSigner:
         return _b64(mac.digest())
 
     def token(self, customer_id: str, journey_id: str, step_id: str, expires_at: datetime) -> str:
-        payload = {"c": customer_id, "j": journey_id, "s": step_id, "e": int(expires_at.timestamp())}
+        payload = {
+            "c": customer_id,
+            "j": journey_id,
+            "s": step_id,
+            "e": int(expires_at.timestamp()),
+        }
         body = _b64(json.dumps(payload, separators=(",", ":")).encode())
         return f"{body}.{self._sign(body)}"
 
@@ -66,7 +71,9 @@ class LinkSigner:
         if not dot or not body or not signature:
             raise LinkError("malformed", "This link is incomplete. Was it cut off when copied?")
         if not hmac.compare_digest(self._sign(body), signature):
-            raise LinkError("tampered", "This link is not valid. Please use the link in your email.")
+            raise LinkError(
+                "tampered", "This link is not valid. Please use the link in your email."
+            )
         try:
             payload = json.loads(_unb64(body))
             link = DoneLink(

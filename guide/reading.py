@@ -114,8 +114,10 @@ def _read_customers(
             continue
         r.customer_id = customer_id
         if customer_id in seen:
-            r.fail("customer id", f"duplicate customer id (first on row {seen[customer_id]}); "
-                   "this row is left alone")
+            r.fail(
+                "customer id",
+                f"duplicate customer id (first on row {seen[customer_id]}); this row is left alone",
+            )
             continue
         seen[customer_id] = row
         email = cells.text(record.get("contact email"))
@@ -172,8 +174,11 @@ def _read_sends(table: Table, problems: list[Problem]) -> dict[str, dict[str, St
         )
         journey = sends.setdefault(journey_id, {})
         if step_id in journey:
-            r.fail("step id", f"step '{step_id}' of journey {journey_id} appears twice; "
-                   f"row {journey[step_id].row} is used")
+            r.fail(
+                "step id",
+                f"step '{step_id}' of journey {journey_id} appears twice; "
+                f"row {journey[step_id].row} is used",
+            )
             continue
         journey[step_id] = send
     return sends

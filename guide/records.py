@@ -43,8 +43,16 @@ def enroll(changes: Changes, customer: Customer, started_on: date, at: datetime)
     after = replace(customer, started_on=started_on)
     changes.append(
         AUDIT.name,
-        audit.row(at, "guide", "enroll", customer.customer_id, customer.journey_id(started_on),
-                  audit.view(customer), audit.view(after), f"journey starts {started_on}"),
+        audit.row(
+            at,
+            "guide",
+            "enroll",
+            customer.customer_id,
+            customer.journey_id(started_on),
+            audit.view(customer),
+            audit.view(after),
+            f"journey starts {started_on}",
+        ),
     )
 
 
@@ -62,13 +70,24 @@ def step_sent(
     else:
         changes.append(
             SENDS.name,
-            {"journey id": journey_id, "customer id": customer.customer_id, "step id": step_id,
-             "sent at": stamp(sent_at), "reminders sent": 0},
+            {
+                "journey id": journey_id,
+                "customer id": customer.customer_id,
+                "step id": step_id,
+                "sent at": stamp(sent_at),
+                "reminders sent": 0,
+            },
         )
     changes.append(
         AUDIT.name,
-        audit.row(at, "guide", "send step", customer.customer_id, journey_id,
-                  detail=f"step {step_id} emailed to {customer.email} at {stamp(sent_at)}"),
+        audit.row(
+            at,
+            "guide",
+            "send step",
+            customer.customer_id,
+            journey_id,
+            detail=f"step {step_id} emailed to {customer.email} at {stamp(sent_at)}",
+        ),
     )
 
 
@@ -92,8 +111,16 @@ def finish(
     took = f"took {(at.date() - customer.started_on).days} days" if customer.started_on else ""
     changes.append(
         AUDIT.name,
-        audit.row(at, by, "finish", customer.customer_id, journey_id,
-                  audit.view(customer, state, sends), audit.view(after, state, []), took),
+        audit.row(
+            at,
+            by,
+            "finish",
+            customer.customer_id,
+            journey_id,
+            audit.view(customer, state, sends),
+            audit.view(after, state, []),
+            took,
+        ),
     )
 
 

@@ -51,7 +51,9 @@ class TickReport:
         return self.plan.problems + self.failures
 
 
-def run_tick(services: Services, now: datetime, dry_run: bool = False, wait: float = 60) -> TickReport:
+def run_tick(
+    services: Services, now: datetime, dry_run: bool = False, wait: float = 60
+) -> TickReport:
     """Run the daily tick at ``now`` (aware). With ``dry_run`` decide only: nothing is sent or
     written, and the report lists what would happen."""
     with services.lock.hold(WORKBOOK_LOCK, lease_seconds=TICK_LEASE_SECONDS, wait_seconds=wait):
@@ -76,7 +78,11 @@ class _Tick:
         self, services: Services, book: Book, now: datetime, local: datetime, report: TickReport
     ):
         self.services, self.book, self.now, self.local, self.report = (
-            services, book, now, local, report,
+            services,
+            book,
+            now,
+            local,
+            report,
         )
         self.changes = Changes()
         self.states = records.StateUpdates(book.states)
@@ -89,14 +95,17 @@ class _Tick:
     def step(self, customer: Customer, step_id: str) -> Step:
         return next(s for s in self.book.plans[customer.plan] if s.step_id == step_id)
 
-    def once(self, key: str, customer_id: str, effect: Callable[[], dict[str, Any]]) -> dict[str, Any] | None:
+    def once(
+        self, key: str, customer_id: str, effect: Callable[[], dict[str, Any]]
+    ) -> dict[str, Any] | None:
         """Run an outside effect through the ledger; a failure is reported and skipped."""
         try:
             return self.services.ledger.once(key, effect)
         except LEDGER_ERRORS as err:
             self.report.failures.append(
-                Problem("tick", None, None, f"{key}: {err} (will retry on the next tick)",
-                        customer_id)
+                Problem(
+                    "tick", None, None, f"{key}: {err} (will retry on the next tick)", customer_id
+                )
             )
             return None
 
@@ -125,7 +134,9 @@ class _Tick:
         def send() -> dict[str, Any]:
             return {"message_id": self.services.mailer.send(email), "at": stamp(self.local)}
 
-        outcome = self.once(f"mail:step:{effect.journey_id}:{step.step_id}", customer.customer_id, send)
+        outcome = self.once(
+            f"mail:step:{effect.journey_id}:{step.step_id}", customer.customer_id, send
+        )
         if outcome is None:
             return
         self.report.emails.append(email)
@@ -150,8 +161,13 @@ class _Tick:
         self.report.emails.append(email)
         sends = list(self.book.journey_sends(effect.journey_id).values())
         records.finish(
-            self.changes, customer, effect.journey_id, sends,
-            self.book.states.get(customer.customer_id), effect.by, self.local,
+            self.changes,
+            customer,
+            effect.journey_id,
+            sends,
+            self.book.states.get(customer.customer_id),
+            effect.by,
+            self.local,
         )
 
     def _owner_destination(self, customer: Customer) -> tuple[str, str] | None:
@@ -168,14 +184,24 @@ class _Tick:
         step = self.step(customer, effect.step_id)
         destination = self._owner_destination(customer)
         if destination is None:
-            self.report.failures.append(Problem(
-                "og-config", None, "team",
-                f"no Slack user for owner '{customer.owner}' and no slack channel: flag not sent",
-                customer.customer_id))
+            self.report.failures.append(
+                Problem(
+                    "og-config",
+                    None,
+                    "team",
+                    f"no Slack user for owner '{customer.owner}' and no slack channel: "
+                    "flag not sent",
+                    customer.customer_id,
+                )
+            )
             return
         channel, mention = destination
         text, blocks = messages.flag_blocks(
-            customer, step, effect.journey_id, effect.waited_days, mention,
+            customer,
+            step,
+            effect.journey_id,
+            effect.waited_days,
+            mention,
             escalated=effect.level == ESCALATED,
         )
         message = SlackMessage(channel, text, blocks)
@@ -190,24 +216,42 @@ class _Tick:
             return
         self.report.flags.append(message)
         self.states.set(
-            customer.customer_id, self.local, journey_id=effect.journey_id,
-            flag_channel=outcome["channel"], flag_ts=outcome["ts"], flag_step=step.step_id,
-            flag_level=effect.level, flagged_at=outcome["at"],
+            customer.customer_id,
+            self.local,
+            journey_id=effect.journey_id,
+            flag_channel=outcome["channel"],
+            flag_ts=outcome["ts"],
+            flag_step=step.step_id,
+            flag_level=effect.level,
+            flagged_at=outcome["at"],
         )
-        self.changes.append(AUDIT.name, audit.row(
-            self.local, "guide", "flag" if effect.level < ESCALATED else "re-flag",
-            customer.customer_id, effect.journey_id,
-            detail=f"{step.title}: {effect.waited_days} business days, "
-                   f"expected {step.expected_days}; posted to {outcome['channel']}"))
+        self.changes.append(
+            AUDIT.name,
+            audit.row(
+                self.local,
+                "guide",
+                "flag" if effect.level < ESCALATED else "re-flag",
+                customer.customer_id,
+                effect.journey_id,
+                detail=f"{step.title}: {effect.waited_days} business days, "
+                f"expected {step.expected_days}; posted to {outcome['channel']}",
+            ),
+        )
 
     def _escalate(self, effect: Escalate) -> None:
         customer = self.customer(effect.customer_id)
         step = self.step(customer, effect.step_id)
         manager = self.book.config.manager
         if not manager:
-            self.report.failures.append(Problem(
-                "og-config", None, "manager", "no manager set: escalation not sent",
-                customer.customer_id))
+            self.report.failures.append(
+                Problem(
+                    "og-config",
+                    None,
+                    "manager",
+                    "no manager set: escalation not sent",
+                    customer.customer_id,
+                )
+            )
             return
         destination = self._owner_destination(customer)
         mention = destination[1] if destination else messages.mrkdwn(customer.owner)
@@ -216,31 +260,61 @@ class _Tick:
         def tell() -> dict[str, Any]:
             if "@" in manager:
                 config = self.book.config
-                self.services.mailer.send(Email(
-                    to=manager, subject=f"Escalation: {customer.name}", text=text,
-                    html=f"<p>{messages.html.escape(text)}</p>", sender=config.sender,
-                    tags={"kind": "escalation", "customer": customer.customer_id}))
+                self.services.mailer.send(
+                    Email(
+                        to=manager,
+                        subject=f"Escalation: {customer.name}",
+                        text=text,
+                        html=f"<p>{messages.html.escape(text)}</p>",
+                        sender=config.sender,
+                        tags={"kind": "escalation", "customer": customer.customer_id},
+                    )
+                )
                 return {"to": manager}
             posted = self.services.notifier.post(SlackMessage(manager, text, blocks))
             return {"to": manager, "ts": posted.ts}
 
         if self.once(f"escalate:{effect.journey_id}:{step.step_id}", customer.customer_id, tell):
-            self.changes.append(AUDIT.name, audit.row(
-                self.local, "guide", "escalate", customer.customer_id, effect.journey_id,
-                detail=f"manager {manager} told: {effect.overdue_days} business days overdue"))
+            self.changes.append(
+                AUDIT.name,
+                audit.row(
+                    self.local,
+                    "guide",
+                    "escalate",
+                    customer.customer_id,
+                    effect.journey_id,
+                    detail=f"manager {manager} told: {effect.overdue_days} business days overdue",
+                ),
+            )
 
     def _noticeresume(self, effect: NoticeResume) -> None:
         customer = self.customer(effect.customer_id)
         state = self.book.states[customer.customer_id]
         if effect.what == "pause":
-            self.states.set(customer.customer_id, self.local, paused_at="", pause_note="",
-                            paused_by="")
+            self.states.set(
+                customer.customer_id, self.local, paused_at="", pause_note="", paused_by=""
+            )
             held = self.local - state.paused_at if state.paused_at else timedelta()
             detail = f"paused box cleared in the sheet after {held.days} days"
         else:
-            self.states.set(customer.customer_id, self.local, handed_off_to="",
-                            handed_off_at="", handed_off_by="")
+            self.states.set(
+                customer.customer_id,
+                self.local,
+                handed_off_to="",
+                handed_off_at="",
+                handed_off_by="",
+            )
             detail = f"hand-off to {state.handed_off_to} cleared in the sheet"
-        self.changes.append(AUDIT.name, audit.row(
-            self.local, "sheet", "resume", customer.customer_id, state.journey_id,
-            audit.view(customer, state), audit.view(customer), detail))
+        self.changes.append(
+            AUDIT.name,
+            audit.row(
+                self.local,
+                "sheet",
+                "resume",
+                customer.customer_id,
+                state.journey_id,
+                audit.view(customer, state),
+                audit.view(customer),
+                detail,
+            ),
+        )

@@ -110,14 +110,6 @@ class Changes:
     def delete(self, tab: str, row: int) -> None:
         self.deletes.append(DeleteRow(tab, row))
 
-    def extend(self, other: Changes) -> None:
-        self.edits.extend(other.edits)
-        self.appends.extend(other.appends)
-        self.deletes.extend(other.deletes)
-
-    def tabs(self) -> set[str]:
-        return {c.tab for c in (*self.edits, *self.appends, *self.deletes)}
-
     def __bool__(self) -> bool:
         return bool(self.edits or self.appends or self.deletes)
 

@@ -82,7 +82,7 @@ SENDS = Tab(
 
 SENDS_ARCHIVE = Tab(
     name="og-sends-archive",
-    columns=SENDS.columns + ("archived at",),
+    columns=(*SENDS.columns, "archived at"),
     required=SENDS.required,
     written_by="the guide",
     key=("journey id", "step id"),

@@ -57,8 +57,10 @@ def test_the_fast_count_agrees_with_counting_day_by_day(
     assert business_days_between(start, end, holidays) == brute_force(start, end, holidays)
 
 
-@given(st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 1, 1)),
-       st.integers(min_value=0, max_value=60))
+@given(
+    st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 1, 1)),
+    st.integers(min_value=0, max_value=60),
+)
 def test_adding_business_days_is_the_inverse_of_counting_them(start: date, n: int) -> None:
     holidays = {THANKSGIVING, date(2026, 12, 25)}
     assert business_days_between(start, add_business_days(start, n, holidays), holidays) == n

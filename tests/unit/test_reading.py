@@ -31,15 +31,26 @@ def test_blank_rows_are_skipped_silently() -> None:
 
 def test_columns_are_found_by_header_whatever_the_order_and_spelling() -> None:
     header = ["Notes", "Contact_Email", "PLAN", "Owner", "Customer ID", "started-on"]
-    rows = [{"Notes": "vip", "Contact_Email": "a@b.example", "PLAN": "standard",
-             "Owner": "Sam", "Customer ID": "C9", "started-on": "11/3/2026"}]
+    rows = [
+        {
+            "Notes": "vip",
+            "Contact_Email": "a@b.example",
+            "PLAN": "standard",
+            "Owner": "Sam",
+            "Customer ID": "C9",
+            "started-on": "11/3/2026",
+        }
+    ]
     snap = snapshot([])
     snap.tables[ONBOARDING.name] = table(ONBOARDING.name, rows, header=header)
     book = read_book(snap)
     assert book.problems == []
     (c,) = book.customers
     assert (c.customer_id, c.email, c.started_on.isoformat() if c.started_on else "") == (
-        "C9", "a@b.example", "2026-11-03")
+        "C9",
+        "a@b.example",
+        "2026-11-03",
+    )
 
 
 def test_an_unknown_plan_is_reported_on_its_row_and_column() -> None:
@@ -67,8 +78,9 @@ def test_an_unreadable_box_holds_the_customer_rather_than_mailing_them() -> None
 
 def test_a_missing_required_column_is_one_clear_problem() -> None:
     snap = snapshot([])
-    snap.tables[ONBOARDING.name] = table(ONBOARDING.name, [{"customer id": "C1"}],
-                                         header=["customer id", "company"])
+    snap.tables[ONBOARDING.name] = table(
+        ONBOARDING.name, [{"customer id": "C1"}], header=["customer id", "company"]
+    )
     found = [str(p) for p in read_book(snap).problems]
     assert "onboarding row 1, column 'plan': required column is missing from the header" in found
 
@@ -86,16 +98,26 @@ def test_a_plan_with_a_broken_step_is_not_used_at_all() -> None:
 def test_bad_settings_fall_back_to_defaults_with_a_problem() -> None:
     from tests.builders import config_rows
 
-    book = read_book(snapshot([customer("C1")], config=config_rows(
-        escalate_after_days="ten", timezone="Mars/Olympus", holidays="2026-11-26, someday")))
+    book = read_book(
+        snapshot(
+            [customer("C1")],
+            config=config_rows(
+                escalate_after_days="ten", timezone="Mars/Olympus", holidays="2026-11-26, someday"
+            ),
+        )
+    )
     assert book.config.escalate_after_days == 10
     assert book.config.timezone == "UTC"
     assert len(book.problems) == 3
 
 
 CELL = st.one_of(
-    st.none(), st.booleans(), st.integers(-5, 100_000), st.floats(allow_nan=True),
-    st.text(max_size=12), st.sampled_from(["TRUE", "x", "✓", "11/3/2026", "2026-11-03", "=1+1"]),
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 100_000),
+    st.floats(allow_nan=True),
+    st.text(max_size=12),
+    st.sampled_from(["TRUE", "x", "✓", "11/3/2026", "2026-11-03", "=1+1"]),
 )
 
 

@@ -19,8 +19,14 @@ def tick(customers: list[dict[str, Any]], today: date, **kw: Any) -> TickPlan:
 
 
 def flag_state(step: str, level: int) -> dict[str, Any]:
-    return {"customer id": "C1", "journey id": J1, "flag step": step, "flag level": level,
-            "flag channel": "U0SAM", "flag ts": "1.2"}
+    return {
+        "customer id": "C1",
+        "journey id": J1,
+        "flag step": step,
+        "flag level": level,
+        "flag channel": "U0SAM",
+        "flag ts": "1.2",
+    }
 
 
 def test_a_new_customer_gets_the_first_step_email() -> None:
@@ -33,8 +39,14 @@ def test_a_row_with_no_start_date_is_enrolled_today_and_mailed() -> None:
 
 
 def test_finished_paused_and_handed_off_customers_are_left_alone() -> None:
-    plan = tick([customer("C1", finished=True), customer("C2", paused="x"),
-                 customer("C3", **{"handed off to": "Alex"})], MON)
+    plan = tick(
+        [
+            customer("C1", finished=True),
+            customer("C2", paused="x"),
+            customer("C3", **{"handed off to": "Alex"}),
+        ],
+        MON,
+    )
     assert plan.effects == []
     assert [s.state for s in plan.statuses] == ["finished", "paused", "handed off"]
 
@@ -53,7 +65,8 @@ def test_a_step_within_its_expected_days_is_on_track_and_quiet() -> None:
 def test_a_step_past_its_expected_business_days_flags_the_owner_once() -> None:
     sends = [send("C1", "connect", "2026-11-02 09:00")]
     assert tick([customer("C1")], FRI, sends=sends).effects == [
-        Flag("C1", J1, "connect", 4, 1, level=1)]
+        Flag("C1", J1, "connect", 4, 1, level=1)
+    ]
     again = tick([customer("C1")], NEXT_MON, sends=sends, states=[flag_state("connect", 1)])
     assert again.effects == [] and again.statuses[0].state == "stalled"
 
@@ -70,8 +83,10 @@ def test_holidays_from_og_config_do_not_count() -> None:
 
 
 def test_a_flag_on_an_earlier_step_does_not_silence_a_new_stall() -> None:
-    sends = [send("C1", "connect", "2026-11-02 09:00", done="2026-11-02 10:00"),
-             send("C1", "invite", "2026-11-02 10:00")]
+    sends = [
+        send("C1", "connect", "2026-11-02 09:00", done="2026-11-02 10:00"),
+        send("C1", "invite", "2026-11-02 10:00"),
+    ]
     plan = tick([customer("C1")], FRI, sends=sends, states=[flag_state("connect", 1)])
     assert plan.effects == [Flag("C1", J1, "invite", 4, 2, level=1)]
 
@@ -79,30 +94,50 @@ def test_a_flag_on_an_earlier_step_does_not_silence_a_new_stall() -> None:
 def test_past_the_escalation_threshold_the_owner_is_re_flagged_and_the_manager_told() -> None:
     sends = [send("C1", "connect", "2026-11-02 09:00")]
     today = date(2026, 11, 18)  # 12 business days, 9 overdue with threshold 9
-    plan = tick([customer("C1")], today, sends=sends, states=[flag_state("connect", 1)],
-                config=config_rows(escalate_after_days="9"))
-    assert plan.effects == [Flag("C1", J1, "connect", 12, 9, level=2),
-                            Escalate("C1", J1, "connect", 12, 9)]
-    done = tick([customer("C1")], today, sends=sends, states=[flag_state("connect", 2)],
-                config=config_rows(escalate_after_days="9"))
+    plan = tick(
+        [customer("C1")],
+        today,
+        sends=sends,
+        states=[flag_state("connect", 1)],
+        config=config_rows(escalate_after_days="9"),
+    )
+    assert plan.effects == [
+        Flag("C1", J1, "connect", 12, 9, level=2),
+        Escalate("C1", J1, "connect", 12, 9),
+    ]
+    done = tick(
+        [customer("C1")],
+        today,
+        sends=sends,
+        states=[flag_state("connect", 2)],
+        config=config_rows(escalate_after_days="9"),
+    )
     assert done.effects == []
 
 
 def test_every_step_done_finishes_the_journey() -> None:
-    sends = [send("C1", s, "2026-11-02 09:00", done="2026-11-03 09:00")
-             for s in ("connect", "invite", "checkin")]
+    sends = [
+        send("C1", s, "2026-11-02 09:00", done="2026-11-03 09:00")
+        for s in ("connect", "invite", "checkin")
+    ]
     assert tick([customer("C1")], WED, sends=sends).effects == [Finish("C1", J1, by="guide")]
 
 
 def test_a_re_enrolled_customer_starts_a_new_journey() -> None:
-    old = [send("C1", s, "2026-10-01 09:00", done="2026-10-02 09:00", started="2026-10-01")
-           for s in ("connect", "invite", "checkin")]
+    old = [
+        send("C1", s, "2026-10-01 09:00", done="2026-10-02 09:00", started="2026-10-01")
+        for s in ("connect", "invite", "checkin")
+    ]
     assert tick([customer("C1")], MON, sends=old).effects == [SendStep("C1", J1, "connect")]
 
 
 def test_clearing_the_paused_box_in_the_sheet_is_noticed_and_the_journey_continues() -> None:
-    state = {"customer id": "C1", "journey id": J1, "paused at": "2026-10-30 09:00",
-             "pause note": "holiday"}
+    state = {
+        "customer id": "C1",
+        "journey id": J1,
+        "paused at": "2026-10-30 09:00",
+        "pause note": "holiday",
+    }
     sends = [send("C1", "connect", "2026-11-02 09:00", done="2026-11-02 10:00")]
     plan = tick([customer("C1")], TUE, sends=sends, states=[state])
     assert plan.effects == [NoticeResume("C1", "pause"), SendStep("C1", J1, "invite")]

@@ -1,0 +1,116 @@
+"""Benchmark workbooks: N customers on an 8-step plan, in the mix of states a real sheet has."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from guide.cells import stamp
+from sheets.demo import business_days_ago
+from sheets.schema import AUDIT, BY_NAME, CONFIG, ONBOARDING, PLANS, SENDS, SENDS_ARCHIVE, STATE
+
+STEPS = 8
+PLAN = "growth"
+
+
+def _rows(tab: str, records: list[dict[str, Any]]) -> list[list[Any]]:
+    header = list(BY_NAME[tab].columns)
+    return [header] + [[r.get(c, "") for c in header] for r in records]
+
+
+def workload(customers: int, today: date) -> dict[str, list[list[Any]]]:
+    """Every customer ``i`` gets a state from ``i % 20``: new, paused, handed off, finished,
+    all steps done, or midway with its current step sent a varying number of business days
+    ago (on track, stalled and flagged, newly stalled, escalated)."""
+    plans = [
+        {
+            "plan": PLAN,
+            "order": k,
+            "step id": f"step-{k}",
+            "title": f"Step {k}",
+            "expected days": 3,
+            "owned by": "customer" if k % 3 else "us",
+            "email subject": f"Step {k}: next up",
+            "email body": "Hi {name}, next: {step}.",
+        }
+        for k in range(1, STEPS + 1)
+    ]
+    onboarding, sends, states = [], [], []
+
+    def at(days_ago: int) -> str:
+        return stamp(datetime.combine(business_days_ago(today, days_ago), time(9, 0)))
+
+    for i in range(customers):
+        cid = f"C{i:06d}"
+        kind = i % 20
+        started = business_days_ago(today, 40).isoformat()
+        onboarding.append(
+            {
+                "customer id": cid,
+                "company": f"Company {i}",
+                "contact name": f"Contact {i}",
+                "contact email": f"c{i}@example.com",
+                "plan": PLAN,
+                "owner": "Sam" if i % 2 else "Alex",
+                "segment": "smb",
+                "started on": started,
+                "paused": kind == 1,
+                "handed off to": "Alex" if kind == 2 else "",
+                "finished": kind == 3,
+            }
+        )
+        journey = f"{cid}/{PLAN}/{started}"
+        if kind in (0, 1, 2, 3):
+            continue
+        done_steps = STEPS if kind == 4 else i % STEPS
+        for k in range(1, done_steps + 1):
+            sends.append(
+                {
+                    "journey id": journey,
+                    "customer id": cid,
+                    "step id": f"step-{k}",
+                    "sent at": at(40 - k),
+                    "done at": at(39 - k),
+                    "done by": "customer",
+                    "reminders sent": 0,
+                }
+            )
+        if done_steps < STEPS:
+            waited = [1, 2, 5, 6, 15][kind % 5]  # on track, on track, stalled, stalled, escalated
+            current = f"step-{done_steps + 1}"
+            sends.append(
+                {
+                    "journey id": journey,
+                    "customer id": cid,
+                    "step id": current,
+                    "sent at": at(waited),
+                    "reminders sent": 0,
+                }
+            )
+            if waited >= 5 and kind % 3:  # most stalls were flagged on an earlier day
+                states.append(
+                    {
+                        "customer id": cid,
+                        "journey id": journey,
+                        "flag step": current,
+                        "flag level": 2 if waited > 13 else 1,
+                        "flag channel": "U0SAM",
+                        "flag ts": f"1732000000.{i:06d}",
+                    }
+                )
+    config = [
+        {"key": "timezone", "value": "America/New_York"},
+        {"key": "team", "value": "Sam | U0SAM | sam@example.com"},
+        {"key": "team", "value": "Alex | U0ALEX | alex@example.com"},
+        {"key": "manager", "value": "U0MANAGER"},
+        {"key": "slack channel", "value": "#onboarding"},
+    ]
+    return {
+        ONBOARDING.name: _rows(ONBOARDING.name, onboarding),
+        PLANS.name: _rows(PLANS.name, plans),
+        SENDS.name: _rows(SENDS.name, sends),
+        SENDS_ARCHIVE.name: _rows(SENDS_ARCHIVE.name, []),
+        STATE.name: _rows(STATE.name, states),
+        AUDIT.name: _rows(AUDIT.name, []),
+        CONFIG.name: _rows(CONFIG.name, config),
+    }
