@@ -29,6 +29,7 @@ from guide.ports import Email, Posted, SlackMessage
 _NUMBERED = re.compile(r"^(\d+)-")
 _TAG_HEADER = "X-Tag-"
 _LOCK_NAME = ".outbox.lock"
+_SEQUENCE_NAME = ".outbox.seq"
 
 
 def _slug(text: str) -> str:
@@ -52,10 +53,18 @@ class _Folder:
         self._lock = FileLock(self.path / _LOCK_NAME, timeout=30)
 
     def _next_number(self) -> int:
-        numbers = [
-            int(m.group(1)) for name in os.listdir(self.path) if (m := _NUMBERED.match(name))
-        ]
-        return max(numbers, default=0) + 1
+        """The next number, kept in a small file under the folder lock: listing the folder on
+        every write would make a tick's outbox quadratic in the messages it writes."""
+        sequence = self.path / _SEQUENCE_NAME
+        try:
+            last = int(sequence.read_text())
+        except (FileNotFoundError, ValueError):
+            last = max(
+                (int(m.group(1)) for name in os.listdir(self.path) if (m := _NUMBERED.match(name))),
+                default=0,
+            )
+        sequence.write_text(str(last + 1))
+        return last + 1
 
     def write(self, build: Callable[[int], tuple[str, bytes]]) -> Path:
         """Write one file under the next number; ``build(number)`` gives its name and bytes."""
