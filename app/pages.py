@@ -43,7 +43,7 @@ h1{font-size:22px;line-height:1.3;margin:0 0 8px}
 p{margin:0 0 16px;color:var(--muted)}
 .step{font-weight:600;color:var(--ink)}
 button{width:100%;min-height:48px;border:0;border-radius:10px;background:var(--accent);
-color:var(--accent-ink);font:600 17px/1 inherit;font-family:inherit;cursor:pointer}
+color:var(--accent-ink);font-family:inherit;font-size:17px;font-weight:600;cursor:pointer}
 button:focus-visible{outline:3px solid var(--ink);outline-offset:2px}
 ol{list-style:none;margin:8px 0 0;padding:0;border-top:1px solid var(--line)}
 li{display:flex;gap:12px;align-items:center;padding:12px 0;border-bottom:1px solid var(--line)}

@@ -11,7 +11,6 @@ import json
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
-from functools import cache
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -119,9 +118,29 @@ def perform_action(services: Services, command: Command, now: datetime) -> Outco
     return outcome
 
 
-@cache
+_built: SlackEndpoint | None = None
+_building = threading.Lock()
+
+
 def endpoint() -> SlackEndpoint:
-    """Built on the first request, not at import: no secret or network call at cold start."""
+    """Built on the first request, not at import: no secret or network call at cold start.
+    Kept for the life of the process, as a warm Lambda keeps it."""
+    global _built
+    with _building:
+        if _built is None:
+            _built = _from_env()
+        return _built
+
+
+def use_endpoint(chosen: SlackEndpoint | None) -> None:
+    """Serve with ``chosen`` from now on (a benchmark's wiring); None rebuilds from the
+    environment on the next request."""
+    global _built
+    with _building:
+        _built = chosen
+
+
+def _from_env() -> SlackEndpoint:
     from adapters.slack_notifier import web_client
 
     settings = Settings.from_env()
@@ -136,9 +155,8 @@ def endpoint() -> SlackEndpoint:
         services=services_from_env,
         perform=perform_action,
     )
-    return SlackEndpoint(
-        app, secrets.slack_signing_secret, in_lambda=bool(settings.lambda_function_name)
-    )
+    in_lambda = bool(settings.lambda_function_name)
+    return SlackEndpoint(app, secrets.slack_signing_secret, in_lambda=in_lambda)
 
 
 @logger.inject_lambda_context(clear_state=True)

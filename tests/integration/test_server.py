@@ -38,10 +38,10 @@ def demo(
     monkeypatch.delenv("OG_SECRET_NAME", raising=False)
     # The handlers build their wiring once per process, as in a warm Lambda: start afresh.
     bootstrap.services_from_env.cache_clear()
-    functions.slack_actions.endpoint.cache_clear()
+    functions.slack_actions.use_endpoint(None)
     yield demo
     bootstrap.services_from_env.cache_clear()
-    functions.slack_actions.endpoint.cache_clear()
+    functions.slack_actions.use_endpoint(None)
 
 
 @pytest.fixture
