@@ -12,8 +12,6 @@ from __future__ import annotations
 import copy
 import logging
 import re
-import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import Executor
 from datetime import UTC, datetime
@@ -26,6 +24,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 
 from app import slack_views as views
+from app.slack_team import TeamDirectory
 from guide.commands import (
     ActionError,
     ClearHandOff,
@@ -37,11 +36,8 @@ from guide.commands import (
     Pause,
     Resume,
 )
-from guide.config import read_config
-from guide.model import TeamMember
 from guide.ports import AlreadyInProgress, LockBusy, WorkbookError
 from guide.services import Services
-from sheets.schema import CONFIG
 
 Perform = Callable[[Services, Command, datetime], Outcome]
 ServicesFactory = Callable[[], Services]
@@ -52,7 +48,6 @@ FAILED = (
     "Please try again in a minute."
 )
 NO_CUSTOMER = "This button does not say which customer it is for, so nothing was done."
-TEAM_CACHE_SECONDS = 300.0
 
 log = logging.getLogger(__name__)
 _DIRECT: dict[str, type[Finish] | type[Resume] | type[ClearHandOff]] = {
@@ -64,31 +59,6 @@ _DIRECT: dict[str, type[Finish] | type[Resume] | type[ClearHandOff]] = {
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-class TeamDirectory:
-    """og-config's team list for the hand-off modal, cached per warm container: the modal must
-    open inside the trigger's 3 seconds, and the list changes rarely."""
-
-    def __init__(self, services: ServicesFactory, ttl: float = TEAM_CACHE_SECONDS) -> None:
-        self._services, self._ttl = services, ttl
-        self._team: tuple[TeamMember, ...] = ()
-        self._read_at = float("-inf")
-        self._lock = threading.Lock()
-
-    def members(self) -> tuple[TeamMember, ...]:
-        with self._lock:
-            if time.monotonic() - self._read_at < self._ttl:
-                return self._team
-            try:
-                snapshot = self._services().workbook.read([CONFIG.name])
-            except WorkbookError:
-                # A free-text modal beats no modal: keep the last list (or none) and go on.
-                log.warning("team list unreadable; hand-off modal falls back", exc_info=True)
-                return self._team
-            self._team = read_config(snapshot.tables.get(CONFIG.name), []).team
-            self._read_at = time.monotonic()
-            return self._team
 
 
 def tell(client: WebClient, ref: views.FlagRef, user_id: str, text: str) -> None:

@@ -141,6 +141,18 @@ def test_hand_off_offers_the_team_list_and_hands_off_to_the_pick(
     assert demo.book().states["C005"].handed_off_to == "Alex Chen"
 
 
+def test_hand_off_falls_back_to_a_typed_name_when_the_sheet_is_unreachable(
+    slack: SlackWithResponses, demo: Demo
+) -> None:
+    class UnreachableWorkbook:
+        def read(self, *args: Any, **kwargs: Any) -> Any:
+            raise WorkbookError("Sheets API unavailable")
+
+    services = Services(**{**vars(demo.services), "workbook": UnreachableWorkbook()})
+    send(make_endpoint(slack, services), signed_event(press(slack, "og_handoff", "C005"), SECRET))
+    assert opened_view(slack)["blocks"][1]["element"]["type"] == "plain_text_input"
+
+
 def test_hand_off_without_a_pick_is_refused_inside_the_modal(
     slack: SlackWithResponses, endpoint: SlackEndpoint, demo: Demo
 ) -> None:
