@@ -40,10 +40,7 @@ class MailerHarness:
 def _outbox(folder: Path) -> MailerHarness:
     def delivered() -> list[Delivered]:
         return [
-            # MIME ends a text part with a newline; the email's content is what came before it.
-            Delivered(
-                e.payload["to"], e.payload["from"], e.payload["subject"], e.payload["html"][:-1]
-            )
+            Delivered(e.payload["to"], e.payload["from"], e.payload["subject"], e.payload["html"])
             for e in read_outbox(folder)
             if e.kind == "mail"
         ]
