@@ -65,6 +65,7 @@ class _TabLayout:
         self.plan = TabPlan(tab=table.tab, create=not table.exists, width=0)
         header = list(table.header) if table.exists else schema_header(table.tab)
         self.positions = header_positions(header)
+        self._by_name: dict[str, int] = {}  # a big commit names the same columns many times
         if self.plan.create:
             self.plan.new_headers = list(enumerate(header))
             self.plan.width = len(header)
@@ -74,6 +75,12 @@ class _TabLayout:
             self.plan.width = max(len(header), widest)
 
     def column(self, name: str) -> int:
+        found = self._by_name.get(name)
+        if found is None:
+            found = self._by_name[name] = self._column(name)
+        return found
+
+    def _column(self, name: str) -> int:
         key = normalize_header(name)
         if not key:
             raise WorkbookError(f"{self.plan.tab}: a change names a column with no name")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import date, datetime
 from typing import Any
 
@@ -22,6 +22,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _fields(record: Any) -> dict[str, Any]:
+    # Not dataclasses.asdict: it deep-copies every value, and a finish views a whole journey.
+    return {f.name: _plain(getattr(record, f.name)) for f in fields(record) if f.name != "row"}
+
+
 def view(
     customer: Customer | None,
     state: GuideState | None = None,
@@ -30,13 +35,11 @@ def view(
     """A customer's whole state across tabs, as JSON-able data, for an audit before/after."""
     out: dict[str, Any] = {}
     if customer is not None:
-        out["onboarding"] = {k: _plain(v) for k, v in asdict(customer).items() if k != "row"}
+        out["onboarding"] = _fields(customer)
     if state is not None:
-        out["og-state"] = {k: _plain(v) for k, v in asdict(state).items() if k != "row"}
+        out["og-state"] = _fields(state)
     if sends is not None:
-        out["og-sends"] = [
-            {k: _plain(v) for k, v in asdict(s).items() if k != "row"} for s in sends
-        ]
+        out["og-sends"] = [_fields(s) for s in sends]
     return out
 
 

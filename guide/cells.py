@@ -30,6 +30,8 @@ _SERIAL_TEXT = re.compile(r"^\d{5,6}(\.\d+)?$")
 
 def text(value: CellValue) -> str:
     """A cell as text: numbers typed into an id column read '1001', not '1001.0'."""
+    if type(value) is str:  # the common case first: a tick reads hundreds of thousands of cells
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -59,6 +61,8 @@ def checkbox(value: CellValue) -> bool:
 
 
 def whole_number(value: CellValue, *, minimum: int = 0) -> int:
+    if type(value) is int and value >= minimum:
+        return value
     if isinstance(value, bool):
         raise CellError(f"expected a whole number, got {text(value)!r}")
     if isinstance(value, int | float) and float(value).is_integer():
@@ -82,6 +86,11 @@ def _from_serial(serial: float) -> datetime:
 
 def moment(value: CellValue) -> datetime:
     """A date or a date and time, as people and spreadsheets write them (naive, team time)."""
+    if type(value) is str and len(value) == 16 and value[4] == "-":
+        try:  # fast path for the guide's own stamps, 'YYYY-MM-DD HH:MM'
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass
     if isinstance(value, datetime):
         return value.replace(tzinfo=None)
     if isinstance(value, date):
