@@ -63,6 +63,9 @@ def render(report: TickReport) -> str:
         lines += [f"  to {e.to:<28} {e.subject}" for e in report.emails] or ["  none"]
         lines += ["", f"Slack flags posted ({len(report.flags)})"]
         lines += [f"  {m.channel:<14} {m.text}" for m in report.flags] or ["  none"]
+        if report.escalations:
+            lines += ["", f"Managers told ({len(report.escalations)})"]
+            lines += [f"  {line}" for line in report.escalations]
         lines += ["", f"Sheet: {report.cells_written} changes written in one update"]
     problems = report.problems
     lines += ["", f"Problems to fix in the sheet ({len(problems)})"]

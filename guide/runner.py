@@ -1,5 +1,9 @@
 """Carrying a tick's decision out: each effect once, then the sheet brought up to date in one write.
 
+Three phases: prepare every effect in order (sheet-only effects are recorded right away), send
+the outside ones (emails, Slack posts) on a small thread pool, since in Lambda each is a network
+round trip, then record their outcomes in the original order so the write is deterministic.
+
 Every outside effect (an email, a Slack post) runs through the ledger under a key that names the
 journey and step, so a tick re-run after a crash, or run twice in a day, finds it done and only
 writes the record. The whole tick holds the workbook lock, so button presses wait for it rather
@@ -8,8 +12,12 @@ than racing it, and its write touches only the cells it changes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import gc
+import html
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -35,6 +43,20 @@ from guide.workbook import Changes
 from sheets.schema import APPEND_ONLY, AUDIT, TICK_READS
 
 LEDGER_ERRORS = (AlreadyInProgress, MailerError, NotifierError)
+# Enough to hide network latency; few enough to stay inside SES's and Slack's rate limits,
+# whose throttling answers the adapters' own retries absorb.
+EFFECT_WORKERS = 8
+Outcome = dict[str, Any]
+
+
+@dataclass
+class _Outside:
+    """One outside effect: run once through the ledger, then recorded with its outcome."""
+
+    key: str
+    customer_id: str
+    run: Callable[[], Outcome]
+    record: Callable[[Outcome], None]
 
 
 @dataclass
@@ -42,6 +64,7 @@ class TickReport:
     plan: TickPlan
     emails: list[Email] = field(default_factory=list)
     flags: list[SlackMessage] = field(default_factory=list)
+    escalations: list[str] = field(default_factory=list)
     failures: list[Problem] = field(default_factory=list)
     cells_written: int = 0
     dry_run: bool = False
@@ -51,12 +74,30 @@ class TickReport:
         return self.plan.problems + self.failures
 
 
+@contextmanager
+def _no_collection_pauses() -> Iterator[None]:
+    """A tick builds hundreds of thousands of short-lived, acyclic objects from the snapshot.
+    CPython's cyclic collector would walk them again and again as they pile up, making a large
+    tick super-linear; reference counting frees them anyway. Collect once at the end."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+        gc.collect()
+
+
 def run_tick(
     services: Services, now: datetime, dry_run: bool = False, wait: float = 60
 ) -> TickReport:
     """Run the daily tick at ``now`` (aware). With ``dry_run`` decide only: nothing is sent or
     written, and the report lists what would happen."""
-    with services.lock.hold(WORKBOOK_LOCK, lease_seconds=TICK_LEASE_SECONDS, wait_seconds=wait):
+    with (
+        services.lock.hold(WORKBOOK_LOCK, lease_seconds=TICK_LEASE_SECONDS, wait_seconds=wait),
+        _no_collection_pauses(),
+    ):
         snapshot = services.workbook.read(TICK_READS, header_only=APPEND_ONLY)
         book = read_book(snapshot)
         local = team_time(now, book.config.timezone)
@@ -65,8 +106,7 @@ def run_tick(
         if dry_run:
             return report
         tick = _Tick(services, book, now, local, report)
-        for effect in plan.effects:
-            tick.carry_out(effect)
+        tick.carry_out(plan.effects)
         tick.states.write(tick.changes)
         services.workbook.commit(snapshot, tick.changes)
         report.cells_written = len(tick.changes)
@@ -95,32 +135,40 @@ class _Tick:
     def step(self, customer: Customer, step_id: str) -> Step:
         return next(s for s in self.book.plans[customer.plan] if s.step_id == step_id)
 
-    def once(
-        self, key: str, customer_id: str, effect: Callable[[], dict[str, Any]]
-    ) -> dict[str, Any] | None:
+    def carry_out(self, effects: list[Effect]) -> None:
+        outside: list[_Outside] = []
+        for effect in effects:
+            prepared = getattr(self, "_" + type(effect).__name__.lower())(effect)
+            if prepared is not None:
+                outside.append(prepared)
+        if len(outside) > 1:
+            with ThreadPoolExecutor(EFFECT_WORKERS, thread_name_prefix="og-effect") as pool:
+                results = list(pool.map(self._once, outside))
+        else:
+            results = [self._once(o) for o in outside]
+        for item, (outcome, problem) in zip(outside, results, strict=True):
+            if outcome is not None:
+                item.record(outcome)
+            elif problem is not None:
+                self.report.failures.append(problem)
+
+    def _once(self, item: _Outside) -> tuple[Outcome | None, Problem | None]:
         """Run an outside effect through the ledger; a failure is reported and skipped."""
         try:
-            return self.services.ledger.once(key, effect)
+            return self.services.ledger.once(item.key, item.run), None
         except LEDGER_ERRORS as err:
-            self.report.failures.append(
-                Problem(
-                    "tick", None, None, f"{key}: {err} (will retry on the next tick)", customer_id
-                )
-            )
-            return None
+            message = f"{item.key}: {err} (will retry on the next tick)"
+            return None, Problem("tick", None, None, message, item.customer_id)
 
-    def carry_out(self, effect: Effect) -> None:
-        handler = getattr(self, "_" + type(effect).__name__.lower())
-        handler(effect)
+    def _problem(self, column: str, message: str, customer_id: str) -> None:
+        self.report.failures.append(Problem("og-config", None, column, message, customer_id))
 
     def _enroll(self, effect: Enroll) -> None:
         customer = self.customers[effect.customer_id]
         records.enroll(self.changes, customer, effect.started_on, self.local)
-        self.started[customer.customer_id] = Customer(
-            **{**customer.__dict__, "started_on": effect.started_on}
-        )
+        self.started[customer.customer_id] = replace(customer, started_on=effect.started_on)
 
-    def _sendstep(self, effect: SendStep) -> None:
+    def _sendstep(self, effect: SendStep) -> _Outside:
         customer = self.customer(effect.customer_id)
         step = self.step(customer, effect.step_id)
         config = self.book.config
@@ -131,44 +179,45 @@ class _Tick:
             customer, step, self.services.done_link(token), config.sender, config.reply_to
         )
 
-        def send() -> dict[str, Any]:
+        def send() -> Outcome:
             return {"message_id": self.services.mailer.send(email), "at": stamp(self.local)}
 
-        outcome = self.once(
-            f"mail:step:{effect.journey_id}:{step.step_id}", customer.customer_id, send
-        )
-        if outcome is None:
-            return
-        self.report.emails.append(email)
-        existing = self.book.journey_sends(effect.journey_id).get(step.step_id)
-        sent_at = datetime.strptime(outcome["at"], "%Y-%m-%d %H:%M")
-        records.step_sent(
-            self.changes, customer, effect.journey_id, step.step_id, existing, sent_at, self.local
-        )
+        def record(outcome: Outcome) -> None:
+            self.report.emails.append(email)
+            existing = self.book.journey_sends(effect.journey_id).get(step.step_id)
+            sent_at = datetime.strptime(outcome["at"], "%Y-%m-%d %H:%M")
+            records.step_sent(
+                self.changes,
+                customer,
+                effect.journey_id,
+                step.step_id,
+                existing,
+                sent_at,
+                self.local,
+            )
 
-    def _finish(self, effect: Finish) -> None:
+        key = f"mail:step:{effect.journey_id}:{step.step_id}"
+        return _Outside(key, customer.customer_id, send, record)
+
+    def _finish(self, effect: Finish) -> _Outside:
         customer = self.customer(effect.customer_id)
         config = self.book.config
         email = messages.wrapup_email(
             customer, self.book.plans[customer.plan], config.sender, config.reply_to
         )
 
-        def send() -> dict[str, Any]:
+        def send() -> Outcome:
             return {"message_id": self.services.mailer.send(email)}
 
-        if self.once(f"mail:wrapup:{effect.journey_id}", customer.customer_id, send) is None:
-            return
-        self.report.emails.append(email)
-        sends = list(self.book.journey_sends(effect.journey_id).values())
-        records.finish(
-            self.changes,
-            customer,
-            effect.journey_id,
-            sends,
-            self.book.states.get(customer.customer_id),
-            effect.by,
-            self.local,
-        )
+        def record(outcome: Outcome) -> None:
+            self.report.emails.append(email)
+            sends = list(self.book.journey_sends(effect.journey_id).values())
+            state = self.book.states.get(customer.customer_id)
+            records.finish(
+                self.changes, customer, effect.journey_id, sends, state, effect.by, self.local
+            )
+
+        return _Outside(f"mail:wrapup:{effect.journey_id}", customer.customer_id, send, record)
 
     def _owner_destination(self, customer: Customer) -> tuple[str, str] | None:
         """(channel, mention) for a customer's owner: their DM if known, else the team channel."""
@@ -179,93 +228,79 @@ class _Tick:
             return self.book.config.slack_channel, messages.mrkdwn(customer.owner)
         return None
 
-    def _flag(self, effect: Flag) -> None:
+    def _flag(self, effect: Flag) -> _Outside | None:
         customer = self.customer(effect.customer_id)
         step = self.step(customer, effect.step_id)
         destination = self._owner_destination(customer)
         if destination is None:
-            self.report.failures.append(
-                Problem(
-                    "og-config",
-                    None,
-                    "team",
-                    f"no Slack user for owner '{customer.owner}' and no slack channel: "
-                    "flag not sent",
-                    customer.customer_id,
-                )
+            self._problem(
+                "team",
+                f"no Slack user for owner '{customer.owner}' and no slack channel: flag not sent",
+                customer.customer_id,
             )
-            return
+            return None
         channel, mention = destination
+        escalated = effect.level == ESCALATED
         text, blocks = messages.flag_blocks(
-            customer,
-            step,
-            effect.journey_id,
-            effect.waited_days,
-            mention,
-            escalated=effect.level == ESCALATED,
+            customer, step, effect.journey_id, effect.waited_days, mention, escalated
         )
         message = SlackMessage(channel, text, blocks)
 
-        def post() -> dict[str, Any]:
+        def post() -> Outcome:
             posted = self.services.notifier.post(message)
             return {"channel": posted.channel, "ts": posted.ts, "at": stamp(self.local)}
 
-        key = f"slack:flag:{effect.journey_id}:{step.step_id}:{effect.level}"
-        outcome = self.once(key, customer.customer_id, post)
-        if outcome is None:
-            return
-        self.report.flags.append(message)
-        self.states.set(
-            customer.customer_id,
-            self.local,
-            journey_id=effect.journey_id,
-            flag_channel=outcome["channel"],
-            flag_ts=outcome["ts"],
-            flag_step=step.step_id,
-            flag_level=effect.level,
-            flagged_at=outcome["at"],
-        )
-        self.changes.append(
-            AUDIT.name,
-            audit.row(
-                self.local,
-                "guide",
-                "flag" if effect.level < ESCALATED else "re-flag",
+        def record(outcome: Outcome) -> None:
+            self.report.flags.append(message)
+            self.states.set(
                 customer.customer_id,
-                effect.journey_id,
-                detail=f"{step.title}: {effect.waited_days} business days, "
-                f"expected {step.expected_days}; posted to {outcome['channel']}",
-            ),
-        )
+                self.local,
+                journey_id=effect.journey_id,
+                flag_channel=outcome["channel"],
+                flag_ts=outcome["ts"],
+                flag_step=step.step_id,
+                flag_level=effect.level,
+                flagged_at=outcome["at"],
+            )
+            detail = (
+                f"{step.title}: {effect.waited_days} business days, expected "
+                f"{step.expected_days}; posted to {outcome['channel']}"
+            )
+            self.changes.append(
+                AUDIT.name,
+                audit.row(
+                    self.local,
+                    "guide",
+                    "re-flag" if escalated else "flag",
+                    customer.customer_id,
+                    effect.journey_id,
+                    detail=detail,
+                ),
+            )
 
-    def _escalate(self, effect: Escalate) -> None:
+        key = f"slack:flag:{effect.journey_id}:{step.step_id}:{effect.level}"
+        return _Outside(key, customer.customer_id, post, record)
+
+    def _escalate(self, effect: Escalate) -> _Outside | None:
         customer = self.customer(effect.customer_id)
         step = self.step(customer, effect.step_id)
-        manager = self.book.config.manager
+        config = self.book.config
+        manager = config.manager
         if not manager:
-            self.report.failures.append(
-                Problem(
-                    "og-config",
-                    None,
-                    "manager",
-                    "no manager set: escalation not sent",
-                    customer.customer_id,
-                )
-            )
-            return
+            self._problem("manager", "no manager set: escalation not sent", customer.customer_id)
+            return None
         destination = self._owner_destination(customer)
         mention = destination[1] if destination else messages.mrkdwn(customer.owner)
         text, blocks = messages.escalation_blocks(customer, step, effect.waited_days, mention)
 
-        def tell() -> dict[str, Any]:
+        def tell() -> Outcome:
             if "@" in manager:
-                config = self.book.config
                 self.services.mailer.send(
                     Email(
                         to=manager,
                         subject=f"Escalation: {customer.name}",
                         text=text,
-                        html=f"<p>{messages.html.escape(text)}</p>",
+                        html=f"<p>{html.escape(text)}</p>",
                         sender=config.sender,
                         tags={"kind": "escalation", "customer": customer.customer_id},
                     )
@@ -274,7 +309,9 @@ class _Tick:
             posted = self.services.notifier.post(SlackMessage(manager, text, blocks))
             return {"to": manager, "ts": posted.ts}
 
-        if self.once(f"escalate:{effect.journey_id}:{step.step_id}", customer.customer_id, tell):
+        def record(outcome: Outcome) -> None:
+            self.report.escalations.append(f"{manager}: {text}")
+            detail = f"manager {manager} told: {effect.overdue_days} business days overdue"
             self.changes.append(
                 AUDIT.name,
                 audit.row(
@@ -283,9 +320,12 @@ class _Tick:
                     "escalate",
                     customer.customer_id,
                     effect.journey_id,
-                    detail=f"manager {manager} told: {effect.overdue_days} business days overdue",
+                    detail=detail,
                 ),
             )
+
+        key = f"escalate:{effect.journey_id}:{step.step_id}"
+        return _Outside(key, customer.customer_id, tell, record)
 
     def _noticeresume(self, effect: NoticeResume) -> None:
         customer = self.customer(effect.customer_id)
