@@ -76,6 +76,7 @@ class GuideState:
     handed_off_to: str = ""
     handed_off_at: datetime | None = None
     handed_off_by: str = ""
+    resumed_at: datetime | None = None  # the current step's stall clock restarts here
     flag_channel: str = ""
     flag_ts: str = ""
     flag_step: str = ""

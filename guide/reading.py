@@ -208,6 +208,7 @@ def _read_states(table: Table, problems: list[Problem]) -> dict[str, GuideState]
             handed_off_to=cells.text(record.get("handed off to")),
             handed_off_at=r.cell("handed off at", cells.optional_moment, None),
             handed_off_by=cells.text(record.get("handed off by")),
+            resumed_at=r.cell("resumed at", cells.optional_moment, None),
             flag_channel=cells.text(record.get("flag channel")),
             flag_ts=cells.text(record.get("flag ts")),
             flag_step=cells.text(record.get("flag step")),

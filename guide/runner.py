@@ -331,20 +331,19 @@ class _Tick:
         customer = self.customer(effect.customer_id)
         state = self.book.states[customer.customer_id]
         if effect.what == "pause":
-            self.states.set(
-                customer.customer_id, self.local, paused_at="", pause_note="", paused_by=""
-            )
+            cleared: dict[str, Any] = {"paused_at": None, "pause_note": "", "paused_by": ""}
             held = self.local - state.paused_at if state.paused_at else timedelta()
             detail = f"paused box cleared in the sheet after {held.days} days"
         else:
-            self.states.set(
-                customer.customer_id,
-                self.local,
-                handed_off_to="",
-                handed_off_at="",
-                handed_off_by="",
-            )
+            cleared = {"handed_off_to": "", "handed_off_at": None, "handed_off_by": ""}
             detail = f"hand-off to {state.handed_off_to} cleared in the sheet"
+        after = replace(state, resumed_at=self.local, **cleared)
+        self.states.set(
+            customer.customer_id,
+            self.local,
+            resumed_at=stamp(self.local),
+            **{k: v or "" for k, v in cleared.items()},
+        )
         self.changes.append(
             AUDIT.name,
             audit.row(
@@ -354,7 +353,7 @@ class _Tick:
                 customer.customer_id,
                 state.journey_id,
                 audit.view(customer, state),
-                audit.view(customer),
+                audit.view(customer, after),
                 detail,
             ),
         )

@@ -142,7 +142,12 @@ def _decide_customer(book: Book, customer: Customer, today: date, plan: TickPlan
         status("new" if step is steps[0] else "on track", step.title, "step email goes out today")
         return
 
-    waited = business_days_between(send.sent_at.date(), today, book.config.holidays)
+    # Time spent paused or handed off is not the customer stalling: after a resume the clock
+    # for the current step starts again.
+    clock_start = send.sent_at
+    if guide_state and guide_state.resumed_at and guide_state.resumed_at > clock_start:
+        clock_start = guide_state.resumed_at
+    waited = business_days_between(clock_start.date(), today, book.config.holidays)
     overdue = waited - step.expected_days
     if overdue <= 0:
         status("on track", step.title, f"waiting {waited} of {step.expected_days} business days")

@@ -99,6 +99,7 @@ STATE = Tab(
         "handed off to",
         "handed off at",
         "handed off by",
+        "resumed at",
         "flag channel",
         "flag ts",
         "flag step",

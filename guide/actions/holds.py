@@ -48,9 +48,10 @@ def resume(unit: Unit, command: commands.Resume) -> Done:
     if not c.paused:
         raise AlreadyDone(f"{c.name} is not paused.")
     unit.changes.set(ONBOARDING.name, c.row, "paused", False)
-    if state is not None:
-        unit.states.set(c.customer_id, unit.local, paused_at="", pause_note="", paused_by="")
-    after = unit.state_after(paused_at=None, pause_note="", paused_by="") if state else None
+    unit.states.set(
+        c.customer_id, unit.local, paused_at="", pause_note="", paused_by="", resumed_at=unit.when
+    )
+    after = unit.state_after(paused_at=None, pause_note="", paused_by="", resumed_at=unit.local)
     lasted = held(state.paused_at if state else None, unit.local)
     unit.audit(
         command.by,
@@ -138,17 +139,23 @@ def clear_hand_off(unit: Unit, command: commands.ClearHandOff) -> Done:
     if not c.handed_off_to:
         raise AlreadyDone(f"{c.name} is not handed off.")
     unit.changes.set(ONBOARDING.name, c.row, "handed off to", "")
-    if state is not None:
-        unit.states.set(
-            c.customer_id, unit.local, handed_off_to="", handed_off_at="", handed_off_by=""
-        )
-    after = unit.state_after(handed_off_to="", handed_off_at=None, handed_off_by="")
+    unit.states.set(
+        c.customer_id,
+        unit.local,
+        handed_off_to="",
+        handed_off_at="",
+        handed_off_by="",
+        resumed_at=unit.when,
+    )
+    after = unit.state_after(
+        handed_off_to="", handed_off_at=None, handed_off_by="", resumed_at=unit.local
+    )
     lasted = held(state.handed_off_at if state else None, unit.local)
     unit.audit(
         command.by,
         "clear hand-off",
         audit.view(c, state),
-        audit.view(replace(c, handed_off_to=""), after if state else None),
+        audit.view(replace(c, handed_off_to=""), after),
         f"was with {c.handed_off_to} for {lasted}",
     )
     return Done(

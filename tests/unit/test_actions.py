@@ -193,7 +193,9 @@ def test_resume_clears_the_pause_and_the_next_tick_carries_on(
     assert "3 days" in outcome.message
     plan = decide(read_book(workbook.read(TICK_READS)), TODAY)
     status = next(s for s in plan.statuses if s.customer_id == "C007")
-    assert status.state == "stalled" and status.step == "Connect your data"
+    # Where it left off, with the stall clock restarted: the paused days were not a stall.
+    assert status.state == "on track" and status.step == "Connect your data"
+    assert state["resumed at"] is not None
     assert not [e for e in plan.effects if isinstance(e, NoticeResume)]  # audited once, here
 
 

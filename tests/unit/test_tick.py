@@ -147,3 +147,12 @@ def test_a_bad_row_is_reported_and_everyone_else_still_ticks() -> None:
     plan = tick([customer("C1", plan="nope"), customer("C2")], MON)
     assert plan.effects == [SendStep("C2", "C2/standard/2026-11-02", "connect")]
     assert len(plan.problems) == 1
+
+
+def test_after_a_resume_the_stall_clock_starts_again() -> None:
+    # Sent Monday, paused, resumed Thursday: by Friday it has waited 1 business day, not 4.
+    state = {"customer id": "C1", "journey id": J1, "resumed at": "2026-11-05 09:00"}
+    sends = [send("C1", "connect", "2026-11-02 09:00")]
+    plan = tick([customer("C1")], FRI, sends=sends, states=[state])
+    assert plan.effects == []
+    assert plan.statuses[0].detail == "waiting 1 of 3 business days"
