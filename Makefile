@@ -4,7 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint typecheck serve clean
+# `make tick` and `make serve` work on the demo workbook unless OG_WORKBOOK says otherwise.
+DEMO_ENV := OG_WORKBOOK=$${OG_WORKBOOK:-demo/onboarding.xlsx} OG_OUTBOX=$${OG_OUTBOX:-demo/outbox}
+
+.PHONY: demo test bench tick serve clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +25,14 @@ test: $(STAMP)  ## the whole test suite, lint and type check
 bench: $(STAMP)  ## measure and write bench/results.json
 	$(PY) -m bench.run
 
-serve: $(STAMP)  ## run the Function URL handlers on 127.0.0.1 against the demo workbook
-	$(PY) -m app.cli serve
+tick: $(STAMP)  ## tick the demo workbook again: make tick [TODAY=2026-11-24] [DRY=1]
+	@test -f demo/onboarding.xlsx || $(PY) -m app.cli demo --dir demo > /dev/null
+	$(DEMO_ENV) $(PY) -m app.cli tick $(if $(TODAY),--today $(TODAY)) $(if $(DRY),--dry-run)
+
+serve: $(STAMP)  ## the Slack and done-link Function URL handlers on 127.0.0.1:8080
+	@test -f demo/onboarding.xlsx || $(PY) -m app.cli demo --dir demo > /dev/null
+	$(DEMO_ENV) SLACK_SIGNING_SECRET=$${SLACK_SIGNING_SECRET:-local-signing-secret} \
+		$(PY) -m app.cli serve
 
 clean:
 	rm -rf $(VENV) demo .pytest_cache .mypy_cache .ruff_cache

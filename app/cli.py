@@ -76,9 +76,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 The workbook is {workbook_path}; emails (.eml) and Slack payloads (.json) are in {outbox}/.
 Open the workbook, change it (tick a box, add a row, mark a step done), save, and tick again:
 
-    OG_WORKBOOK={workbook_path} OG_OUTBOX={outbox} .venv/bin/python -m app.cli tick --today {today}
+    make tick TODAY={today}        (or: OG_WORKBOOK={workbook_path} OG_OUTBOX={outbox} \
+                                         .venv/bin/python -m app.cli tick --today {today})
 
-A second tick the same day sends nothing new.""")
+A second tick the same day sends nothing new. `make serve` runs the done links and buttons.""")
     return 0
 
 
