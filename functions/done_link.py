@@ -47,9 +47,10 @@ def _read(services: Services) -> Book:
     return read_book(services.workbook.read(TICK_READS))
 
 
-def _already(services: Services, link: DoneLink, message: str) -> dict[str, Any]:
-    items = journey.checklist(_read(services), link.customer_id)
-    return _page(200, pages.done_page("Already done", message, items))
+def _already(services: Services, link: DoneLink, already: AlreadyDone) -> dict[str, Any]:
+    # The core read the journey when it refused; read again only if it did not say.
+    items = already.checklist or journey.checklist(_read(services), link.customer_id)
+    return _page(200, pages.done_page("Already done", already.message, items))
 
 
 def _show(services: Services, link: DoneLink, token: str, action: str) -> dict[str, Any]:
@@ -81,7 +82,7 @@ def _mark(services: Services, link: DoneLink, perform: Perform, now: datetime) -
     try:
         outcome = perform(services, command, now)
     except AlreadyDone as already:
-        return _already(services, link, already.message)
+        return _already(services, link, already)
     except UnknownCustomer:
         return _error(404, "We can't find this onboarding", GONE)
     except ActionError as refused:

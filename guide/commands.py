@@ -78,8 +78,9 @@ class UnknownCustomer(ActionError):
 class AlreadyDone(ActionError):
     """The thing asked for is already so: pressing twice is harmless and says so."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, checklist: tuple[tuple[str, str], ...] = ()):
         super().__init__(message, "already")
+        self.checklist = checklist  # where the journey stands, for a page that says so
 
 
 @dataclass(frozen=True)

@@ -93,7 +93,10 @@ def nudge(unit: Unit, command: commands.Nudge) -> Done:
 def mark_done(unit: Unit, command: commands.MarkDone) -> Done:
     c, book = unit.customer, unit.book
     if c.finished:
-        raise AlreadyDone(f"{c.name} has finished onboarding: every step is done.")
+        raise AlreadyDone(
+            f"{c.name} has finished onboarding: every step is done.",
+            tuple(journey.checklist(book, c.customer_id)),
+        )
     if command.journey_id != unit.journey_id:
         raise ActionError(
             "This link belongs to an earlier onboarding; use the newest email.", "stale_link"
@@ -104,7 +107,10 @@ def mark_done(unit: Unit, command: commands.MarkDone) -> Done:
         raise ActionError("This step is not part of your onboarding yet.", "not_sent")
     if send.done:
         since = stamp(send.done_at) if send.done_at else "?"
-        raise AlreadyDone(f"'{step.title}' is already done (since {since}).")
+        raise AlreadyDone(
+            f"'{step.title}' is already done (since {since}).",
+            tuple(journey.checklist(book, c.customer_id)),
+        )
     unit.changes.set(SENDS.name, send.row, "done at", unit.when)
     unit.changes.set(SENDS.name, send.row, "done by", command.by)
     after = replace(send, done_at=unit.local, done_by=command.by)

@@ -327,8 +327,9 @@ def test_the_done_link_marks_the_step_done_and_returns_the_checklist(
     )
     assert [a["action"] for a in audits(workbook, "C003")] == ["done"]
     assert "Ines Duarte marked 'Invite a teammate' done" in slack(outbox, "chat.update")[0]["text"]
-    with pytest.raises(AlreadyDone):
+    with pytest.raises(AlreadyDone) as again:
         perform(services, cmd.MarkDone("C003", journey, "invite-teammate"), now)
+    assert again.value.checklist == outcome.checklist  # the page needs no second read
     with pytest.raises(ActionError) as stale:
         perform(services, cmd.MarkDone("C003", "C003/standard/2026-01-05", "connect-data"), now)
     assert stale.value.code == "stale_link"
