@@ -12,9 +12,13 @@ from guide.ports import Ledger, Lock, Mailer, Notifier, Workbook
 from guide.services import Services
 
 LEDGER_DAYS = 30
+# Enough to hide SES and Slack latency; few enough to stay near their rate limits, whose
+# throttling answers the adapters' own retries absorb.
+NETWORK_EFFECT_WORKERS = 8
 
 
 def build_services(settings: Settings, secrets: Secrets) -> Services:
+    local_outbox = settings.outbox is not None and not settings.slack_api_url
     return Services(
         workbook=_workbook(settings, secrets),
         mailer=_mailer(settings),
@@ -23,6 +27,7 @@ def build_services(settings: Settings, secrets: Secrets) -> Services:
         ledger=_ledger(settings),
         signer=LinkSigner(secrets.link_key),
         done_url=settings.done_url,
+        effect_workers=1 if local_outbox else NETWORK_EFFECT_WORKERS,
     )
 
 

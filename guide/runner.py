@@ -1,8 +1,9 @@
 """Carrying a tick's decision out: each effect once, then the sheet brought up to date in one write.
 
 Three phases: prepare every effect in order (sheet-only effects are recorded right away), send
-the outside ones (emails, Slack posts) on a small thread pool, since in Lambda each is a network
-round trip, then record their outcomes in the original order so the write is deterministic.
+the outside ones (emails, Slack posts), on a small thread pool when each is a network round trip
+(``Services.effect_workers``), then record their outcomes in the original order so the write is
+deterministic.
 
 Every outside effect (an email, a Slack post) runs through the ledger under a key that names the
 journey and step, so a tick re-run after a crash, or run twice in a day, finds it done and only
@@ -43,9 +44,6 @@ from guide.workbook import Changes
 from sheets.schema import APPEND_ONLY, AUDIT, TICK_READS
 
 LEDGER_ERRORS = (AlreadyInProgress, MailerError, NotifierError)
-# Enough to hide network latency; few enough to stay inside SES's and Slack's rate limits,
-# whose throttling answers the adapters' own retries absorb.
-EFFECT_WORKERS = 8
 Outcome = dict[str, Any]
 
 
@@ -72,6 +70,23 @@ class TickReport:
     @property
     def problems(self) -> list[Problem]:
         return self.plan.problems + self.failures
+
+    def counts(self) -> dict[str, int]:
+        """What the tick did, or in a dry run what it would do: for metrics and logs."""
+        effects = self.plan.effects
+        if self.dry_run:
+            emails = sum(isinstance(e, SendStep | Finish) for e in effects)
+            flags = sum(isinstance(e, Flag) for e in effects)
+            escalations = sum(isinstance(e, Escalate) for e in effects)
+        else:
+            emails, flags, escalations = len(self.emails), len(self.flags), len(self.escalations)
+        return {
+            "Emails": emails,
+            "Flags": flags,
+            "Escalations": escalations,
+            "Stalls": sum(s.state in {"stalled", "escalated"} for s in self.plan.statuses),
+            "SheetProblems": len(self.problems),
+        }
 
 
 @contextmanager
@@ -141,8 +156,9 @@ class _Tick:
             prepared = getattr(self, "_" + type(effect).__name__.lower())(effect)
             if prepared is not None:
                 outside.append(prepared)
-        if len(outside) > 1:
-            with ThreadPoolExecutor(EFFECT_WORKERS, thread_name_prefix="og-effect") as pool:
+        workers = self.services.effect_workers
+        if workers > 1 and len(outside) > 1:
+            with ThreadPoolExecutor(workers, thread_name_prefix="og-effect") as pool:
                 results = list(pool.map(self._once, outside))
         else:
             results = [self._once(o) for o in outside]

@@ -24,6 +24,9 @@ class Services:
     ledger: Ledger
     signer: LinkSigner
     done_url: str  # the done-link endpoint; the token goes in its query string
+    # How many outside effects a tick runs at once: network-bound providers (SES, Slack) gain
+    # from a few; the local outbox is CPU-bound, where threads only contend for the GIL.
+    effect_workers: int = 1
 
     def done_link(self, token: str) -> str:
         joiner = "&" if "?" in self.done_url else "?"

@@ -271,3 +271,18 @@ def test_a_tick_makes_the_same_few_sheets_calls_whatever_the_number_of_customers
     assert len(report.emails) >= customers // 20  # it had real work to do
     assert server.counts["metadata"] <= 1 and server.counts["batchGet"] == 1
     assert server.reads <= 2 and server.writes == 1
+
+
+def test_effects_sent_on_a_thread_pool_end_exactly_as_sent_one_by_one(
+    server: FakeSheetsServer,
+    tmp_path: Path,
+    uncrashed: tuple[dict[str, Any], Counter[tuple[str, ...]]],
+) -> None:
+    # Given the demo, and ports that send several effects at once (as with SES and Slack)
+    book = demo_book(server)
+    pooled = replace(services(tmp_path, gspread_workbook(server, book)), effect_workers=4)
+    # When the tick runs
+    run_tick(pooled, NINE_AM_NEW_YORK)
+    # Then the sheet and the messages are those of a tick that sent them one by one
+    assert (sheet_end(server, book), messages(tmp_path)) == uncrashed
+    assert_flags_match_posts(server, book, tmp_path)
