@@ -42,8 +42,8 @@ def _moment(today: str | None, services: Services) -> datetime:
     return datetime.combine(date.fromisoformat(today), TICK_HOUR, ZoneInfo(zone))
 
 
-def _services() -> Services:
-    settings = Settings.from_env()
+def _services(**overrides: str) -> Services:
+    settings = Settings.from_env({**os.environ, **overrides})
     return build_services(settings, load_secrets(settings))
 
 
@@ -69,8 +69,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         else datetime.now(ZoneInfo("America/New_York")).date()
     )
     build_demo(XlsxWorkbook(workbook_path), today)
-    os.environ.update({"OG_WORKBOOK": str(workbook_path), "OG_OUTBOX": str(outbox)})
-    services = _services()
+    services = _services(OG_WORKBOOK=str(workbook_path), OG_OUTBOX=str(outbox))
     print(render(run_tick(services, _moment(today.isoformat(), services))))
     print(f"""
 The workbook is {workbook_path}; emails (.eml) and Slack payloads (.json) are in {outbox}/.

@@ -25,16 +25,15 @@ def _when(event: dict[str, Any]) -> datetime:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    report = run_tick(services_from_env(), _when(event), dry_run=bool(event.get("dry_run")))
-    counts = {
-        "EmailsSent": len(report.emails),
-        "FlagsPosted": len(report.flags),
-        "Stalls": sum(1 for s in report.plan.statuses if s.state in {"stalled", "escalated"}),
-        "SheetProblems": len(report.problems),
-    }
-    for name, value in counts.items():
+    dry_run = bool(event.get("dry_run"))
+    report = run_tick(services_from_env(), _when(event), dry_run=dry_run)
+    counts = report.counts()
+    # A dry run's counts say what would happen: they are not metrics of what did.
+    measured = {"DryRuns": 1} if dry_run else counts
+    for name, value in measured.items():
         metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
     for problem in report.problems:
         logger.warning("sheet problem", extra={"problem": str(problem)})
-    logger.info("tick done", extra={"today": report.plan.today.isoformat(), **counts})
-    return {"today": report.plan.today.isoformat(), **counts}
+    today = report.plan.today.isoformat()
+    logger.info("tick done", extra={"today": today, "dry_run": dry_run, **counts})
+    return {"today": today, "dry_run": dry_run, **counts}

@@ -84,8 +84,10 @@ def test_the_scheduled_tick_runs_and_returns_its_counts(local: Local) -> None:
     # Then it says what it did, and did it
     assert result == {
         "today": "2026-11-23",
-        "EmailsSent": 4,
-        "FlagsPosted": 2,
+        "dry_run": False,
+        "Emails": 4,
+        "Flags": 2,
+        "Escalations": 1,
         "Stalls": 2,
         "SheetProblems": 4,
     }
@@ -102,7 +104,7 @@ def test_a_retried_invocation_in_a_warm_container_sends_nothing_new(local: Local
     # When the scheduler's retry lands on it with the same event
     result = handler(event("tick.json"), FakeLambdaContext())
     # Then nothing new is sent or written
-    assert (result["EmailsSent"], result["FlagsPosted"]) == (0, 0)
+    assert (result["Emails"], result["Flags"], result["Escalations"]) == (0, 0, 0)
     assert [e.path.name for e in read_outbox(local.outbox)] == [e.path.name for e in sent]
     assert sheet(local.workbook) == written
 
@@ -110,7 +112,9 @@ def test_a_retried_invocation_in_a_warm_container_sends_nothing_new(local: Local
 def test_the_dry_run_event_changes_nothing(local: Local) -> None:
     before = sheet(local.workbook)
     result = handler(event("tick-dry-run.json"), FakeLambdaContext())
-    assert result["today"] == "2026-11-23" and result["EmailsSent"] == 0
+    # Then it says what a real tick would do, and does none of it
+    assert result["today"] == "2026-11-23" and result["dry_run"] is True
+    assert (result["Emails"], result["Flags"], result["Escalations"]) == (4, 2, 1)
     assert sheet(local.workbook) == before
     assert read_outbox(local.outbox) == []
 
