@@ -56,7 +56,7 @@ def cmd_tick(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from adapters.xlsx_workbook import XlsxWorkbook
-    from sheets.demo import build_demo
+    from sheets.demo import build_demo, last_business_day
 
     folder = Path(args.dir)
     if folder.exists():
@@ -66,7 +66,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     today = (
         date.fromisoformat(args.today)
         if args.today
-        else datetime.now(ZoneInfo("America/New_York")).date()
+        else last_business_day(datetime.now(ZoneInfo("America/New_York")).date())
     )
     build_demo(XlsxWorkbook(workbook_path), today)
     services = _services(OG_WORKBOOK=str(workbook_path), OG_OUTBOX=str(outbox))
@@ -75,8 +75,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 The workbook is {workbook_path}; emails (.eml) and Slack payloads (.json) are in {outbox}/.
 Open the workbook, change it (tick a box, add a row, mark a step done), save, and tick again:
 
-    make tick TODAY={today}        (or: OG_WORKBOOK={workbook_path} OG_OUTBOX={outbox} \
-                                         .venv/bin/python -m app.cli tick --today {today})
+    make tick TODAY={today}
+or
+    OG_WORKBOOK={workbook_path} OG_OUTBOX={outbox} .venv/bin/python -m app.cli tick --today {today}
 
 A second tick the same day sends nothing new. `make serve` runs the done links and buttons.""")
     return 0

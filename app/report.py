@@ -43,6 +43,8 @@ def describe(effect: Effect) -> str:
 def render(report: TickReport) -> str:
     plan = report.plan
     lines = [f"Daily tick for {plan.today:%A %d %B %Y}" + ("  (dry run)" if report.dry_run else "")]
+    if plan.resting:
+        lines.append("Not a business day (weekend or og-config holiday): nothing is sent today.")
     lines.append("")
     lines.append("Customers")
     statuses = sorted(

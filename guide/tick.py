@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from guide.calendar import business_days_between
+from guide.calendar import business_days_between, is_business_day
 from guide.model import Book, Customer, GuideState, Problem, Step, StepSend
 
 ESCALATED = 2
@@ -89,6 +89,7 @@ class TickPlan:
     effects: list[Effect] = field(default_factory=list)
     statuses: list[Status] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    resting: bool = False  # not a business day: nothing is done
 
 
 def current_step(steps: list[Step], sends: dict[str, StepSend]) -> Step | None:
@@ -104,6 +105,11 @@ def decide(book: Book, today: date) -> TickPlan:
     plan = TickPlan(today=today, problems=list(book.problems))
     for customer in book.customers:
         _decide_customer(book, customer, today, plan)
+    if not is_business_day(today, book.config.holidays):
+        # Nobody is mailed or flagged on a weekend or a team holiday; the next business day's
+        # tick picks everything up. Where customers stand is still worth showing.
+        plan.effects.clear()
+        plan.resting = True
     return plan
 
 

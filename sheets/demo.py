@@ -62,6 +62,11 @@ def business_days_ago(today: date, days: int) -> date:
     return current
 
 
+def last_business_day(today: date) -> date:
+    """The demo tells its story on a working day: the tick does nothing at weekends."""
+    return today if is_business_day(today, HOLIDAYS) else business_days_ago(today, 1)
+
+
 def build_demo(workbook: Workbook, today: date) -> None:
     """Fill an empty workbook with the demo's plans, customers, sends and settings."""
     workbook.ensure_tabs([t.name for t in TABS])

@@ -156,3 +156,14 @@ def test_after_a_resume_the_stall_clock_starts_again() -> None:
     plan = tick([customer("C1")], FRI, sends=sends, states=[state])
     assert plan.effects == []
     assert plan.statuses[0].detail == "waiting 1 of 3 business days"
+
+
+def test_nothing_is_sent_on_a_weekend_or_a_team_holiday() -> None:
+    sends = [send("C1", "connect", "2026-10-01 09:00")]  # long stalled
+    saturday = date(2026, 11, 7)
+    weekend = tick([customer("C1"), customer("C2")], saturday, sends=sends)
+    assert weekend.effects == [] and weekend.resting
+    assert [s.state for s in weekend.statuses] == ["escalated", "new"]  # still shown
+    holiday = tick([customer("C2")], WED, config=config_rows(holidays="2026-11-04"))
+    assert holiday.effects == [] and holiday.resting
+    assert not tick([customer("C2")], WED).resting
