@@ -11,24 +11,12 @@ from datetime import datetime
 from typing import Any
 
 from guide.cells import stamp
-from guide.messages import action_value, mrkdwn
+from guide.messages import Button, action_value, actions_block, mrkdwn
 from guide.model import Book, Customer, GuideState, StepSend, TeamMember
 from guide.tick import current_step
 
 # Step states on the done page's checklist.
 DONE, WAITING, TO_DO = "done", "waiting", "to do"
-
-# The buttons a flag can carry: (action id, label, style). The first four are the stall flag's
-# own (``messages.flag_blocks``); the last two undo a pause or a hand-off from the same flag.
-FINISH = ("og_finish", "Finish", "primary")
-PAUSE = ("og_pause", "Pause", None)
-HAND_OFF = ("og_handoff", "Hand off", None)
-NUDGE = ("og_nudge", "Nudge", None)
-RESUME = ("og_resume", "Resume", "primary")
-CLEAR_HAND_OFF = ("og_clear_handoff", "Clear hand-off", "primary")
-FLAG_BUTTONS = (FINISH, PAUSE, HAND_OFF, NUDGE)
-
-Button = tuple[str, str, str | None]
 
 
 def checklist(book: Book, customer_id: str) -> list[tuple[str, str]]:
@@ -145,18 +133,7 @@ def flag_note(
     ]
     if buttons:
         value = action_value(customer.customer_id, customer.journey_id(), state.flag_step)
-        elements = []
-        for action_id, label, style in buttons:
-            button: dict[str, Any] = {
-                "type": "button",
-                "action_id": action_id,
-                "text": {"type": "plain_text", "text": label},
-                "value": value,
-            }
-            if style:
-                button["style"] = style
-            elements.append(button)
-        blocks.append({"type": "actions", "block_id": "og_flag_actions", "elements": elements})
+        blocks.append(actions_block(value, buttons))
     return text, blocks
 
 

@@ -13,7 +13,16 @@ from typing import Any
 from guide.model import Customer, Step
 from guide.ports import Email
 
-ACTIONS = ("og_finish", "og_pause", "og_handoff", "og_nudge")
+# The buttons a flag can carry: (action id, label, style). The first four are the stall flag's
+# own; the last two undo a pause or a hand-off from the same flag.
+Button = tuple[str, str, str | None]
+FINISH: Button = ("og_finish", "Finish", "primary")
+PAUSE: Button = ("og_pause", "Pause", None)
+HAND_OFF: Button = ("og_handoff", "Hand off", None)
+NUDGE: Button = ("og_nudge", "Nudge", None)
+RESUME: Button = ("og_resume", "Resume", "primary")
+CLEAR_HAND_OFF: Button = ("og_clear_handoff", "Clear hand-off", "primary")
+FLAG_BUTTONS = (FINISH, PAUSE, HAND_OFF, NUDGE)
 
 
 def mrkdwn(text: str) -> str:
@@ -86,6 +95,22 @@ def action_value(customer_id: str, journey_id: str, step_id: str) -> str:
     return json.dumps({"c": customer_id, "j": journey_id, "s": step_id}, separators=(",", ":"))
 
 
+def actions_block(value: str, buttons: tuple[Button, ...]) -> dict[str, Any]:
+    """A flag's row of buttons, each carrying which customer, journey and step it is about."""
+    elements: list[dict[str, Any]] = []
+    for action_id, label, style in buttons:
+        button: dict[str, Any] = {
+            "type": "button",
+            "action_id": action_id,
+            "text": {"type": "plain_text", "text": label},
+            "value": value,
+        }
+        if style:
+            button["style"] = style
+        elements.append(button)
+    return {"type": "actions", "block_id": "og_flag_actions", "elements": elements}
+
+
 def flag_blocks(
     customer: Customer,
     step: Step,
@@ -102,23 +127,6 @@ def flag_blocks(
         f"(expected {step.expected_days})"
     )
     value = action_value(customer.customer_id, journey_id, step.step_id)
-    buttons = [
-        ("og_finish", "Finish", "primary"),
-        ("og_pause", "Pause", None),
-        ("og_handoff", "Hand off", None),
-        ("og_nudge", "Nudge", None),
-    ]
-    elements: list[dict[str, Any]] = []
-    for action_id, label, style in buttons:
-        button: dict[str, Any] = {
-            "type": "button",
-            "action_id": action_id,
-            "text": {"type": "plain_text", "text": label},
-            "value": value,
-        }
-        if style:
-            button["style"] = style
-        elements.append(button)
     blocks: list[dict[str, Any]] = [
         {
             "type": "section",
@@ -145,7 +153,7 @@ def flag_blocks(
                 }
             ],
         },
-        {"type": "actions", "block_id": "og_flag_actions", "elements": elements},
+        actions_block(value, FLAG_BUTTONS),
     ]
     return text, blocks
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from guide import audit, commands, journey
+from guide import audit, commands, journey, messages
 from guide.actions.unit import Done, Unit, held, log, not_finished
 from guide.cells import stamp
 from guide.commands import ActionError, AlreadyDone
@@ -39,7 +39,7 @@ def pause(unit: Unit, command: commands.Pause) -> Done:
     return Done(
         f"Paused {c.name}.{said}",
         flag=f"paused by {command.by} at {unit.when}.{said}",
-        buttons=(journey.RESUME,),
+        buttons=(messages.RESUME,),
     )
 
 
@@ -63,7 +63,7 @@ def resume(unit: Unit, command: commands.Resume) -> Done:
     return Done(
         f"Resumed {c.name} after {lasted}; the next tick carries on where it left off.",
         flag=f"resumed by {command.by} at {unit.when} after {lasted}",
-        buttons=journey.FLAG_BUTTONS,
+        buttons=messages.FLAG_BUTTONS,
     )
 
 
@@ -129,7 +129,7 @@ def hand_off(unit: Unit, command: commands.HandOff) -> Done:
     return Done(
         f"Handed {c.name} off to {member.name}; the guide sends them nothing more.",
         flag=f"handed off to {member.name} by {command.by} at {unit.when}",
-        buttons=(journey.CLEAR_HAND_OFF,),
+        buttons=(messages.CLEAR_HAND_OFF,),
         after_write=[tell_new_owner],
     )
 
@@ -161,5 +161,5 @@ def clear_hand_off(unit: Unit, command: commands.ClearHandOff) -> Done:
     return Done(
         f"Cleared the hand-off of {c.name} to {c.handed_off_to}; the guide resumes.",
         flag=f"hand-off cleared by {command.by} at {unit.when}; the guide resumes",
-        buttons=journey.FLAG_BUTTONS,
+        buttons=messages.FLAG_BUTTONS,
     )

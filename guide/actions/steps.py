@@ -86,7 +86,7 @@ def nudge(unit: Unit, command: commands.Nudge) -> Done:
     return Done(
         f"Nudged {c.name} about '{step.title}' (reminder {count}).",
         flag=f"nudged by {command.by} at {unit.when} (reminder {count})",
-        buttons=journey.FLAG_BUTTONS,
+        buttons=messages.FLAG_BUTTONS,
     )
 
 

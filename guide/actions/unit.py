@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from guide import audit, journey, records
+from guide import audit, journey, messages, records
 from guide.cells import stamp
 from guide.commands import ActionError, UnknownCustomer
 from guide.model import Book, Customer, GuideState
@@ -71,7 +71,7 @@ class Done:
 
     message: str
     flag: str | None = None  # None: the flag is left as it is
-    buttons: tuple[journey.Button, ...] = ()
+    buttons: tuple[messages.Button, ...] = ()
     # Slack effects after the write; each returns a warning for the person, or None.
     after_write: list[Callable[[], str | None]] = field(default_factory=list)
     checklist: tuple[tuple[str, str], ...] = ()

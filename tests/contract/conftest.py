@@ -14,6 +14,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from moto import mock_aws
 
 from adapters.xlsx_workbook import XlsxWorkbook
 from guide.ports import Workbook
@@ -78,3 +79,16 @@ def make_workbook(
         return gspread_workbook(fresh_sheets_server, spreadsheet_id)
 
     return make_gsheets
+
+
+REGION = "eu-west-1"
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """moto for every AWS call in the test, with fake credentials so nothing real is reached."""
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.setenv(name, "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    with mock_aws():
+        yield

@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,12 +13,11 @@ from typing import Any
 import boto3
 import pytest
 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
-from moto import mock_aws
 
 from adapters.ledger import IdempotencyLedger, SqlitePersistenceLayer
 from guide.ports import AlreadyInProgress, Ledger
+from tests.contract.conftest import REGION
 
-REGION = "eu-west-1"
 TABLE = "IdempotencyTable"
 
 
@@ -50,15 +49,6 @@ def _dynamodb() -> LedgerHarness:
             DynamoDBPersistenceLayer(table_name=TABLE, boto3_client=client), **kw
         )
     )
-
-
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-        monkeypatch.setenv(name, "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    with mock_aws():
-        yield
 
 
 @pytest.fixture(params=["sqlite", "dynamodb"])

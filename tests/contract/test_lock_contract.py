@@ -5,19 +5,18 @@ from __future__ import annotations
 import multiprocessing
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from adapters.locks import DynamoDBLock, LocalFileLock
 from guide.ports import Lock, LockBusy
+from tests.contract.conftest import REGION
 
-REGION = "eu-west-1"
 TABLE = "LockTable"
 
 
@@ -70,15 +69,6 @@ def _dynamodb() -> LockHarness:
         DynamoDBLock(table, owner="doomed")._try_put(name, "doomed#1", lease_seconds)
 
     return LockHarness(lambda: DynamoDBLock(table), die_holding)
-
-
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-        monkeypatch.setenv(name, "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    with mock_aws():
-        yield
 
 
 @pytest.fixture(params=["file", "dynamodb"])

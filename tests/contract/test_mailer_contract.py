@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
 from adapters.outbox import OutboxMailer, read_outbox
 from adapters.ses_mailer import SesMailer
 from guide.ports import Email, Mailer, MailerError
+from tests.contract.conftest import REGION
 
 SENDER = "guide@acme-saas.example"
-REGION = "eu-west-1"
 
 
 @dataclass(frozen=True)
@@ -61,15 +60,6 @@ def _ses() -> MailerHarness:
         ]
 
     return MailerHarness(SesMailer(client), delivered)
-
-
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-        monkeypatch.setenv(name, "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    with mock_aws():
-        yield
 
 
 @pytest.fixture(params=["outbox", "ses"])
