@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from guide import commands, journey
+from guide import commands
 from guide.actions import holds, steps
 from guide.actions.unit import Done, Unit, find_customer, log, update_flag
 from guide.commands import Command, Outcome
@@ -22,10 +22,8 @@ from guide.reading import read_book
 from guide.services import ACTION_LEASE_SECONDS, WORKBOOK_LOCK, Services, team_time
 from sheets.schema import APPEND_ONLY, TICK_READS
 
-__all__ = ["ACTION_READS", "ACTION_WAIT_SECONDS", "perform", "read_checklist"]
+__all__ = ["perform"]
 
-# og-audit and og-sends-archive are only appended to: read for their header, never their rows.
-ACTION_READS: tuple[str, ...] = TICK_READS + APPEND_ONLY
 ACTION_WAIT_SECONDS = 20.0  # a tick holds the lock for seconds; a press waits that out
 
 _HANDLERS: dict[type, Callable[[Unit, Any], Done]] = {
@@ -50,7 +48,9 @@ def perform(
     with services.lock.hold(
         WORKBOOK_LOCK, lease_seconds=ACTION_LEASE_SECONDS, wait_seconds=wait_seconds
     ):
-        snapshot = services.workbook.read(ACTION_READS, header_only=APPEND_ONLY)
+        # The same tabs as a tick; og-audit and og-sends-archive are only appended to, so they
+        # are read for their header, never their rows.
+        snapshot = services.workbook.read(TICK_READS, header_only=APPEND_ONLY)
         book = read_book(snapshot)
         customer = find_customer(book, command.customer_id)
         local = team_time(now, book.config.timezone)
@@ -63,9 +63,3 @@ def perform(
         warnings.append(update_flag(unit, done))
     message = " ".join([done.message, *(w for w in warnings if w)])
     return Outcome(command, message, customer.name, unit.journey_id, done.checklist)
-
-
-def read_checklist(services: Services, customer_id: str) -> list[tuple[str, str]]:
-    """The checklist alone, for a done page shown without an action ("already done")."""
-    snapshot = services.workbook.read(ACTION_READS, header_only=APPEND_ONLY)
-    return journey.checklist(read_book(snapshot), customer_id)

@@ -28,7 +28,7 @@ class InMemoryWorkbook:
         self.reads += 1
         self.last_read = (list(tabs), list(header_only))
         tables = {}
-        for name in dict.fromkeys(tabs):
+        for name in dict.fromkeys([*tabs, *header_only]):
             rows = self.tabs.get(name)
             if rows is None:
                 tables[name] = Table(name, [], [], exists=False)

@@ -369,6 +369,7 @@ def test_every_action_is_one_read_one_write_and_one_audit_row(
     assert (workbook.reads - reads, workbook.writes - writes) == (1, 1)
     assert len(workbook.rows("og-audit")) == audited + 1
     assert sorted(workbook.last_read[1]) == sorted(APPEND_ONLY)
+    assert not set(workbook.last_read[0]) & set(APPEND_ONLY)  # the audit is never read whole
 
 
 class _SlackDown:
