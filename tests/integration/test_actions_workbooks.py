@@ -181,3 +181,26 @@ def test_a_sheets_write_that_keeps_failing_writes_nothing_and_the_retry_mails_on
     sent = [e.payload for e in read_outbox(outbox) if e.kind == "mail"]
     assert [m["tags"]["kind"] for m in sent] == [kind]
     assert len(harness.rows()["og-audit"]) == len(before["og-audit"]) + 1
+
+
+def test_a_rate_limited_read_and_write_are_retried_and_the_press_lands_once(
+    sheets_server: FakeSheetsServer, make_services: MakeServices, outbox: Path, now: datetime
+) -> None:
+    # Given a demo workbook on the fake Sheets API that answers 429 once on a read and a write
+    sheets_server.heal()
+    sheets_server.create_spreadsheet("busy", {})
+    build_demo(gspread_workbook(sheets_server, "busy"), TODAY)
+    audited = len(sheets_server.values("busy", "og-audit"))
+    sheets_server.reset_counts()
+    sheets_server.fail_next(429, retry_after=0, endpoint="batchGet")
+    sheets_server.fail_next(429, retry_after=0, endpoint="batchUpdate")
+
+    # When Sam presses Finish on Indigo (every step done)
+    perform(make_services(gspread_workbook(sheets_server, "busy")), cmd.Finish("C009", SAM), now)
+
+    # Then both requests were retried once, and the action landed once
+    counts = sheets_server.counts
+    assert (counts["batchGet"], counts["batchUpdate"]) == (2, 2)
+    assert len(sheets_server.values("busy", "og-audit")) == audited + 1
+    sent = [e.payload["tags"]["kind"] for e in read_outbox(outbox) if e.kind == "mail"]
+    assert sent == ["wrapup"]
