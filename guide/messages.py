@@ -16,10 +16,12 @@ from guide.ports import Email
 # The buttons a flag can carry: (action id, label, style). The first four are the stall flag's
 # own; the last two undo a pause or a hand-off from the same flag.
 Button = tuple[str, str, str | None]
-FINISH: Button = ("og_finish", "Finish", "primary")
+# Nudge is the usual answer to a stall, so it is the primary button; Finish ends the journey
+# (wrap-up email, archive), so Slack asks before it goes.
+FINISH: Button = ("og_finish", "Finish", None)
 PAUSE: Button = ("og_pause", "Pause", None)
 HAND_OFF: Button = ("og_handoff", "Hand off", None)
-NUDGE: Button = ("og_nudge", "Nudge", None)
+NUDGE: Button = ("og_nudge", "Nudge", "primary")
 RESUME: Button = ("og_resume", "Resume", "primary")
 CLEAR_HAND_OFF: Button = ("og_clear_handoff", "Clear hand-off", "primary")
 FLAG_BUTTONS = (FINISH, PAUSE, HAND_OFF, NUDGE)
@@ -107,8 +109,22 @@ def actions_block(value: str, buttons: tuple[Button, ...]) -> dict[str, Any]:
         }
         if style:
             button["style"] = style
+        if action_id == FINISH[0]:
+            button["confirm"] = _FINISH_CONFIRM
         elements.append(button)
     return {"type": "actions", "block_id": "og_flag_actions", "elements": elements}
+
+
+_FINISH_CONFIRM: dict[str, Any] = {
+    "title": {"type": "plain_text", "text": "Finish onboarding?"},
+    "text": {
+        "type": "mrkdwn",
+        "text": "The customer gets the wrap-up email, their journey is archived and the guide "
+        "goes quiet for them.",
+    },
+    "confirm": {"type": "plain_text", "text": "Finish"},
+    "deny": {"type": "plain_text", "text": "Not yet"},
+}
 
 
 def flag_blocks(
