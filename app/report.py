@@ -11,6 +11,7 @@ _ORDER = [
     "escalated",
     "stalled",
     "new",
+    "next step",
     "on track",
     "finishing",
     "paused",

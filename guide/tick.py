@@ -145,7 +145,7 @@ def _decide_customer(book: Book, customer: Customer, today: date, plan: TickPlan
     send = sends.get(step.step_id)
     if send is None or send.sent_at is None:
         plan.effects.append(SendStep(customer.customer_id, journey_id, step.step_id))
-        status("new" if step is steps[0] else "on track", step.title, "step email goes out today")
+        status("new" if step is steps[0] else "next step", step.title, "step email goes out today")
         return
 
     # Time spent paused or handed off is not the customer stalling: after a resume the clock

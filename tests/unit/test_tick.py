@@ -53,7 +53,9 @@ def test_finished_paused_and_handed_off_customers_are_left_alone() -> None:
 
 def test_the_next_step_goes_out_when_the_current_one_is_done() -> None:
     sends = [send("C1", "connect", "2026-11-02 09:00", done="2026-11-03 10:00")]
-    assert tick([customer("C1")], WED, sends=sends).effects == [SendStep("C1", J1, "invite")]
+    plan = tick([customer("C1")], WED, sends=sends)
+    assert plan.effects == [SendStep("C1", J1, "invite")]
+    assert (plan.statuses[0].state, plan.statuses[0].step) == ("next step", "Invite")
 
 
 def test_a_step_within_its_expected_days_is_on_track_and_quiet() -> None:
