@@ -25,14 +25,3 @@ def business_days_between(start: date, end: date, holidays: Collection[date] = (
             count += 1
     count -= sum(1 for h in set(holidays) if start < h <= end and h.weekday() < 5)
     return count
-
-
-def add_business_days(start: date, days: int, holidays: Collection[date] = ()) -> date:
-    """The date ``days`` business days after ``start``."""
-    current = start
-    remaining = days
-    while remaining > 0:
-        current += timedelta(days=1)
-        if is_business_day(current, holidays):
-            remaining -= 1
-    return current

@@ -14,7 +14,6 @@ from sheets.schema import BY_NAME, normalize_header
 
 CellValue = str | int | float | bool | date | datetime | None
 
-HEADER_ROW = 1
 FIRST_DATA_ROW = 2
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from guide.calendar import add_business_days, business_days_between, is_business_day
+from guide.calendar import business_days_between, is_business_day
 
 FRIDAY = date(2026, 11, 6)
 MONDAY = date(2026, 11, 9)
@@ -55,12 +55,3 @@ def test_the_fast_count_agrees_with_counting_day_by_day(
 ) -> None:
     end = start + timedelta(days=span)
     assert business_days_between(start, end, holidays) == brute_force(start, end, holidays)
-
-
-@given(
-    st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 1, 1)),
-    st.integers(min_value=0, max_value=60),
-)
-def test_adding_business_days_is_the_inverse_of_counting_them(start: date, n: int) -> None:
-    holidays = {THANKSGIVING, date(2026, 12, 25)}
-    assert business_days_between(start, add_business_days(start, n, holidays), holidays) == n
