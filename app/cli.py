@@ -15,7 +15,7 @@ import argparse
 import os
 import shutil
 import sys
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -27,19 +27,10 @@ from guide.ports import LockBusy, WorkbookError
 from guide.runner import run_tick
 from guide.services import Services
 
-TICK_HOUR = time(9, 0)
 
-
-def _moment(today: str | None, services: Services) -> datetime:
-    """Now, or 09:00 on ``--today`` in the team's time zone (as the schedule would run)."""
-    if not today:
-        return datetime.now(ZoneInfo("UTC"))
-    from guide.reading import read_book
-    from sheets.schema import CONFIG, ONBOARDING, PLANS, SENDS, STATE
-
-    tabs = [ONBOARDING.name, PLANS.name, SENDS.name, STATE.name, CONFIG.name]
-    zone = read_book(services.workbook.read(tabs)).config.timezone
-    return datetime.combine(date.fromisoformat(today), TICK_HOUR, ZoneInfo(zone))
+def _on(today: str | None) -> date | None:
+    """``--today``: the tick runs as the schedule would that day, at 09:00 team time."""
+    return date.fromisoformat(today) if today else None
 
 
 def _services(**overrides: str) -> Services:
@@ -49,7 +40,8 @@ def _services(**overrides: str) -> Services:
 
 def cmd_tick(args: argparse.Namespace) -> int:
     services = _services()
-    report = run_tick(services, _moment(args.today, services), dry_run=args.dry_run)
+    now = datetime.now(UTC)
+    report = run_tick(services, now, dry_run=args.dry_run, on=_on(args.today))
     print(render(report))
     return 0
 
@@ -70,7 +62,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     )
     build_demo(XlsxWorkbook(workbook_path), today)
     services = _services(OG_WORKBOOK=str(workbook_path), OG_OUTBOX=str(outbox))
-    print(render(run_tick(services, _moment(today.isoformat(), services))))
+    print(render(run_tick(services, datetime.now(UTC), on=today)))
     print(f"""
 The workbook is {workbook_path}; emails (.eml) and Slack payloads (.json) are in {outbox}/.
 Open the workbook, change it (tick a box, add a row, mark a step done), save, and tick again:

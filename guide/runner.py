@@ -10,7 +10,8 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from guide.reading import read_book
 from guide.services import TICK_LEASE_SECONDS, WORKBOOK_LOCK, Services, team_time
@@ -18,7 +19,9 @@ from guide.tick import decide
 from guide.tick_effects import TickEffects, TickReport
 from sheets.schema import APPEND_ONLY, TICK_READS
 
-__all__ = ["TickReport", "run_tick"]
+__all__ = ["TICK_HOUR", "TickReport", "run_tick"]
+
+TICK_HOUR = time(9, 0)  # when the schedule runs the tick, in the team's time zone
 
 
 @contextmanager
@@ -37,16 +40,23 @@ def _no_collection_pauses() -> Iterator[None]:
 
 
 def run_tick(
-    services: Services, now: datetime, dry_run: bool = False, wait: float = 60
+    services: Services,
+    now: datetime,
+    dry_run: bool = False,
+    wait: float = 60,
+    on: date | None = None,
 ) -> TickReport:
-    """Run the daily tick at ``now`` (aware). With ``dry_run`` decide only: nothing is sent or
-    written, and the report lists what would happen."""
+    """Run the daily tick at ``now`` (aware), or, given ``on``, as the schedule would on that
+    day: 09:00 in the team's time zone (known only once og-config is read). With ``dry_run``
+    decide only: nothing is sent or written, and the report lists what would happen."""
     with (
         services.lock.hold(WORKBOOK_LOCK, lease_seconds=TICK_LEASE_SECONDS, wait_seconds=wait),
         _no_collection_pauses(),
     ):
         snapshot = services.workbook.read(TICK_READS, header_only=APPEND_ONLY)
         book = read_book(snapshot)
+        if on is not None:
+            now = datetime.combine(on, TICK_HOUR, ZoneInfo(book.config.timezone))
         local = team_time(now, book.config.timezone)
         plan = decide(book, local.date())
         report = TickReport(plan=plan, dry_run=dry_run)
