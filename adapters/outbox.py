@@ -176,6 +176,17 @@ class OutboxNotifier:
         payload = {"method": "views.open", "trigger_id": trigger_id, "view": view}
         self._write("modal", str(view.get("callback_id") or "view"), payload)
 
+    def whisper(
+        self, user_id: str, text: str, *, response_url: str = "", channel: str = ""
+    ) -> None:
+        payload = {
+            "method": "response_url" if response_url else "chat.postEphemeral",
+            "user": user_id,
+            "channel": channel,
+            "text": text,
+        }
+        self._write("whisper", user_id or channel or "someone", payload)
+
 
 @dataclass(frozen=True)
 class OutboxEntry:

@@ -7,6 +7,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.webhook import WebhookClient
 
 from guide.ports import NotifierError, Posted, SlackMessage
 
@@ -36,7 +37,8 @@ def web_client(
 
 
 class SlackNotifier:
-    """Post, update and open modals. Every failure becomes a ``NotifierError``."""
+    """Post, update, open modals and whisper to one person. Every failure becomes a
+    ``NotifierError``."""
 
     def __init__(self, client: WebClient) -> None:
         self._client = _retry_on_rate_limit(client)
@@ -68,6 +70,31 @@ class SlackNotifier:
 
     def open_modal(self, trigger_id: str, view: dict[str, Any]) -> None:
         self._call("views.open", self._client.views_open, trigger_id=trigger_id, view=view)
+
+    def whisper(
+        self, user_id: str, text: str, *, response_url: str = "", channel: str = ""
+    ) -> None:
+        if response_url:
+            hook = WebhookClient(response_url, timeout=DEFAULT_TIMEOUT_SECONDS)
+            answer = self._call(
+                "response_url",
+                hook.send,
+                text=text,
+                response_type="ephemeral",
+                replace_original=False,
+            )
+            if answer.status_code >= 300:
+                raise NotifierError(f"Slack response_url answered {answer.status_code}")
+            return
+        if not channel or not user_id:
+            raise NotifierError("no response_url and no channel: nowhere to tell the person")
+        self._call(
+            "chat.postEphemeral",
+            self._client.chat_postEphemeral,
+            channel=channel,
+            user=user_id,
+            text=text,
+        )
 
     @staticmethod
     def _call(method: str, call: Any, **kwargs: Any) -> Any:

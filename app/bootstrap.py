@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 from typing import Any
 
 from app.secrets import Secrets, load_secrets
 from app.settings import Settings, SettingsError
+from guide.commands import Answer, Command
 from guide.links import LinkSigner
-from guide.ports import Ledger, Lock, Mailer, Notifier, Workbook
-from guide.services import Services
+from guide.ports import Ledger, Lock, Mailer, Notifier, Ports, Workbook
 
 LEDGER_DAYS = 30
 # Enough to hide SES and Slack latency; few enough to stay near their rate limits, whose
@@ -17,9 +18,9 @@ LEDGER_DAYS = 30
 NETWORK_EFFECT_WORKERS = 8
 
 
-def build_services(settings: Settings, secrets: Secrets) -> Services:
+def build_ports(settings: Settings, secrets: Secrets) -> Ports:
     local_outbox = settings.outbox is not None and not settings.slack_api_url
-    return Services(
+    return Ports(
         workbook=_workbook(settings, secrets),
         mailer=_mailer(settings),
         notifier=_notifier(settings, secrets),
@@ -32,10 +33,18 @@ def build_services(settings: Settings, secrets: Secrets) -> Services:
 
 
 @cache
-def services_from_env() -> Services:
+def ports_from_env() -> Ports:
     """Built once per process (a Lambda cold start), then reused while warm."""
     settings = Settings.from_env()
-    return build_services(settings, load_secrets(settings))
+    return build_ports(settings, load_secrets(settings))
+
+
+def perform_action(ports: Ports, command: Command, now: datetime) -> Answer:
+    """The core's ``perform``, imported on first use: answering Slack within its 3 seconds does
+    not need the actions loaded."""
+    from guide.actions import perform
+
+    return perform(ports, command, now)
 
 
 def _workbook(settings: Settings, secrets: Secrets) -> Workbook:

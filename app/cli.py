@@ -19,13 +19,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from app.bootstrap import build_services
+from app.bootstrap import build_ports
 from app.report import render
 from app.secrets import load_secrets
 from app.settings import Settings, SettingsError
-from guide.ports import LockBusy, WorkbookError
-from guide.runner import run_tick
-from guide.services import Services
+from guide.ports import LockBusy, Ports, WorkbookError
+from guide.tick import run_tick
 
 
 def _on(today: str | None) -> date | None:
@@ -33,15 +32,15 @@ def _on(today: str | None) -> date | None:
     return date.fromisoformat(today) if today else None
 
 
-def _services(**overrides: str) -> Services:
+def _ports(**overrides: str) -> Ports:
     settings = Settings.from_env({**os.environ, **overrides})
-    return build_services(settings, load_secrets(settings))
+    return build_ports(settings, load_secrets(settings))
 
 
 def cmd_tick(args: argparse.Namespace) -> int:
-    services = _services()
+    ports = _ports()
     now = datetime.now(UTC)
-    report = run_tick(services, now, dry_run=args.dry_run, on=_on(args.today))
+    report = run_tick(ports, now, dry_run=args.dry_run, on=_on(args.today))
     print(render(report))
     return 0
 
@@ -61,8 +60,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         else last_business_day(datetime.now(ZoneInfo("America/New_York")).date())
     )
     build_demo(XlsxWorkbook(workbook_path), today)
-    services = _services(OG_WORKBOOK=str(workbook_path), OG_OUTBOX=str(outbox))
-    print(render(run_tick(services, datetime.now(UTC), on=today)))
+    ports = _ports(OG_WORKBOOK=str(workbook_path), OG_OUTBOX=str(outbox))
+    print(render(run_tick(ports, datetime.now(UTC), on=today)))
     print(f"""
 The workbook is {workbook_path}; emails (.eml) and Slack payloads (.json) are in {outbox}/.
 Open the workbook, change it (tick a box, add a row, mark a step done), save, and tick again:
@@ -78,7 +77,7 @@ A second tick the same day sends nothing new. `make serve` runs the done links a
 def cmd_setup(args: argparse.Namespace) -> int:
     from sheets.setup import setup_workbook
 
-    made = setup_workbook(_services().workbook)
+    made = setup_workbook(_ports().workbook)
     print("created tabs: " + (", ".join(made) if made else "none (all there)"))
     return 0
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from guide.runner import TickReport
-from guide.tick import Effect, Enroll, Escalate, Finish, Flag, NoticeResume, SendStep
+from guide.tick import TickReport
+from guide.tick.decide import Effect, Enroll, Escalate, FinishJourney, Flag, NoticeResume, SendStep
 
 _ORDER = [
     "escalated",
@@ -26,7 +26,7 @@ def describe(effect: Effect) -> str:
             return f"{effect.customer_id}: enroll, journey starts {effect.started_on}"
         case SendStep():
             return f"{effect.customer_id}: email step '{effect.step_id}'"
-        case Finish():
+        case FinishJourney():
             return f"{effect.customer_id}: finish (wrap-up email, archive journey)"
         case Flag():
             kind = "re-flag (escalated)" if effect.level > 1 else "flag"

@@ -20,32 +20,34 @@ from typing import Any
 from slack_bolt import Ack, App, BoltRequest, BoltResponse
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.webhook import WebhookClient
 
 from app import slack_views as views
 from app.slack_team import TeamDirectory
 from guide.commands import (
     ActionError,
+    Answer,
     ClearHandOff,
     Command,
     Finish,
     HandOff,
     Nudge,
-    Outcome,
     Pause,
     Resume,
 )
-from guide.ports import AlreadyInProgress, LockBusy, WorkbookError
-from guide.services import Services
+from guide.ports import AlreadyInProgress, LockBusy, NotifierError, Ports, WorkbookError
+from guide.unit_of_work import WorkbookBroken
 
-Perform = Callable[[Services, Command, datetime], Outcome]
-ServicesFactory = Callable[[], Services]
+Perform = Callable[[Ports, Command, datetime], Answer]
+PortsFactory = Callable[[], Ports]
 Clock = Callable[[], datetime]
 
 FAILED = (
     "That did not go through: the onboarding sheet could not be reached, so nothing changed. "
     "Please try again in a minute."
+)
+BROKEN = (
+    "Nothing was done: the onboarding sheet is missing something the guide needs ({}). "
+    "Restore it or run the setup command, then press again."
 )
 NO_CUSTOMER = "This button does not say which customer it is for, so nothing was done."
 
@@ -61,18 +63,11 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def tell(client: WebClient, ref: views.FlagRef, user_id: str, text: str) -> None:
+def tell(ports: Ports, ref: views.FlagRef, user_id: str, text: str) -> None:
     """An ephemeral line for the presser: by the flag's ``response_url``, else in its channel."""
     try:
-        if ref.response_url:
-            WebhookClient(ref.response_url, timeout=5).send(
-                text=text, response_type="ephemeral", replace_original=False
-            )
-        elif ref.channel and user_id:
-            client.chat_postEphemeral(channel=ref.channel, user=user_id, text=text)
-        else:
-            log.warning("no way to reach the presser: %s", text)
-    except (SlackApiError, SlackClientError, OSError):
+        ports.notifier.whisper(user_id, text, response_url=ref.response_url, channel=ref.channel)
+    except NotifierError:
         # The action itself stands (or was refused) either way; losing the note is not worse.
         log.warning("could not tell the presser: %s", text, exc_info=True)
 
@@ -104,55 +99,57 @@ def _is_retry(request: BoltRequest) -> bool:
 class SlackActions:
     """The listeners, with what they run against."""
 
-    def __init__(self, services: ServicesFactory, perform: Perform, clock: Clock) -> None:
-        self.services, self.perform, self.clock = services, perform, clock
-        self.team = TeamDirectory(services)
+    def __init__(self, ports: PortsFactory, perform: Perform, clock: Clock) -> None:
+        self.ports, self.perform, self.clock = ports, perform, clock
+        self.team = TeamDirectory(ports)
 
-    def carry_out(
-        self, key: str, command: Command, client: WebClient, ref: views.FlagRef, user_id: str
-    ) -> None:
+    def carry_out(self, key: str, command: Command, ref: views.FlagRef, user_id: str) -> None:
         """Run ``command`` once for this Slack action and tell the presser how it went. A retry
         or a second delivery finds the ledger record and stays quiet."""
-        services = self.services()
+        ports = self.ports()
         ran = False
 
         def effect() -> dict[str, Any]:
             nonlocal ran
             ran = True
             try:
-                outcome = self.perform(services, command, self.clock())
+                outcome = self.perform(ports, command, self.clock())
             except ActionError as refused:
                 # Recorded too: a repeat of a refused press is answered by the first answer.
                 return {"ok": False, "message": refused.message, "code": refused.code}
             return {"ok": True, "message": outcome.message}
 
         try:
-            result = services.ledger.once(key, effect)
+            result = ports.ledger.once(key, effect)
         except AlreadyInProgress:
             log.info("action %s already running elsewhere; this delivery does nothing", key)
             return
+        except WorkbookBroken as broken:
+            log.error("action %s refused: the workbook is broken: %s", key, broken)
+            tell(ports, ref, user_id, BROKEN.format(broken))
+            return
         except (WorkbookError, LockBusy):
             log.warning("action %s failed; nothing changed", key, exc_info=True)
-            tell(client, ref, user_id, FAILED)
+            tell(ports, ref, user_id, FAILED)
             return
         if ran:
-            tell(client, ref, user_id, str(result.get("message") or "Done."))
+            tell(ports, ref, user_id, str(result.get("message") or "Done."))
         else:
             log.info("action %s was already done; repeat ignored", key)
 
     # --- buttons that act at once --------------------------------------------------------
 
-    def act_on_press(self, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+    def act_on_press(self, body: dict[str, Any], action: dict[str, Any]) -> None:
         by, user_id = _presser(body)
         ref = _press_ref(body, str(action.get("value") or ""))
         if ref is None:
             nowhere = views.FlagRef("", response_url=str(body.get("response_url") or ""))
-            tell(client, nowhere, user_id, NO_CUSTOMER)
+            tell(self.ports(), nowhere, user_id, NO_CUSTOMER)
             return
         action_id = str(action.get("action_id"))
         command = _DIRECT[action_id](customer_id=ref.customer_id, by=by)
         key = f"slack:{action_id}:{ref.customer_id}:{user_id}:{action.get('action_ts')}"
-        self.carry_out(key, command, client, ref, user_id)
+        self.carry_out(key, command, ref, user_id)
 
     # --- buttons that open a modal -------------------------------------------------------
 
@@ -161,7 +158,6 @@ class SlackActions:
         ack: Ack,
         body: dict[str, Any],
         action: dict[str, Any],
-        client: WebClient,
         request: BoltRequest,
     ) -> None:
         ack()
@@ -171,7 +167,7 @@ class SlackActions:
         ref = _press_ref(body, str(action.get("value") or ""))
         if ref is None:
             nowhere = views.FlagRef("", response_url=str(body.get("response_url") or ""))
-            tell(client, nowhere, user_id, NO_CUSTOMER)
+            tell(self.ports(), nowhere, user_id, NO_CUSTOMER)
             return
         about = str((body.get("message") or {}).get("text") or "")
         action_id = action.get("action_id")
@@ -181,11 +177,12 @@ class SlackActions:
             view = views.nudge_view(ref, about)
         else:
             view = views.handoff_view(ref, about, self.team.members())
+        ports = self.ports()
         try:
-            client.views_open(trigger_id=str(body.get("trigger_id") or ""), view=view)
-        except (SlackApiError, SlackClientError, OSError):
+            ports.notifier.open_modal(str(body.get("trigger_id") or ""), view)
+        except NotifierError:
             log.warning("views.open failed for %s", action_id, exc_info=True)
-            tell(client, ref, user_id, "Slack did not open the form in time. Please press again.")
+            tell(ports, ref, user_id, "Slack did not open the form in time. Please press again.")
 
     # --- modal submissions ---------------------------------------------------------------
 
@@ -195,9 +192,7 @@ class SlackActions:
             return
         ack()
 
-    def act_on_submission(
-        self, body: dict[str, Any], view: dict[str, Any], client: WebClient
-    ) -> None:
+    def act_on_submission(self, body: dict[str, Any], view: dict[str, Any]) -> None:
         by, user_id = _presser(body)
         ref = views.FlagRef.from_metadata(str(view.get("private_metadata") or ""))
         if ref is None:
@@ -215,7 +210,7 @@ class SlackActions:
                 return  # refused in the ack (Bolt still starts lazy work); nothing to do
             command = HandOff(ref.customer_id, by, to=to)
         # One view is submitted once; Slack's retries of it carry the same view id.
-        self.carry_out(f"slack:{kind}:{view.get('id')}", command, client, ref, user_id)
+        self.carry_out(f"slack:{kind}:{view.get('id')}", command, ref, user_id)
 
 
 def build_app(
@@ -223,7 +218,7 @@ def build_app(
     signing_secret: str,
     *,
     team_id: str,
-    services: ServicesFactory,
+    ports: PortsFactory,
     perform: Perform,
     clock: Clock = utc_now,
     listener_executor: Executor | None = None,
@@ -266,21 +261,21 @@ def build_app(
         ssl_check_enabled=False,  # ssl_check is for Slash commands; we have none
         url_verification_enabled=False,  # the Events API handshake; we take no events
     )
-    actions = SlackActions(services, perform, clock)
+    actions = SlackActions(ports, perform, clock)
 
     def ack_now(ack: Ack) -> None:
         ack()
 
-    def act_on_press(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        actions.act_on_press(body, action, client)
+    def act_on_press(body: dict[str, Any], action: dict[str, Any]) -> None:
+        actions.act_on_press(body, action)
 
-    def act_on_submission(body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        actions.act_on_submission(body, view, client)
+    def act_on_submission(body: dict[str, Any], view: dict[str, Any]) -> None:
+        actions.act_on_submission(body, view)
 
-    def unknown_button(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+    def unknown_button(body: dict[str, Any], action: dict[str, Any]) -> None:
         ref = views.FlagRef("", response_url=str(body.get("response_url") or ""))
         tell(
-            client,
+            ports(),
             ref,
             _presser(body)[1],
             f"The button '{action.get('action_id')}' is not one this app knows; nothing was done.",

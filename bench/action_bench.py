@@ -25,6 +25,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+import app.slack_endpoint as slack_endpoint
 import functions.slack_actions as slack_actions
 from adapters.ledger import IdempotencyLedger, SqlitePersistenceLayer
 from adapters.locks import LocalFileLock
@@ -35,7 +36,7 @@ from app.slack_app import build_app
 from bench.workload import workload
 from guide.actions import perform
 from guide.links import LinkSigner
-from guide.services import Services
+from guide.ports import Ports
 from sheets.demo import build_demo
 from tests.fakes.sheets_server import FakeSheetsServer, gspread_workbook
 from tests.fakes.slack_signing import SlackWithResponses, block_actions, flag_value, signed_event
@@ -95,7 +96,7 @@ def _warm(
     customers = [f"C{i:06d}" for i in range(presses * 2 + 40) if i % 20 >= 10][: presses + 1]
     with FakeSheetsServer() as sheets:
         sheets.create_spreadsheet("bench-actions", workload(len(customers) * 2 + 40, TODAY))
-        services = Services(
+        ports = Ports(
             workbook=gspread_workbook(sheets, "bench-actions", timeout=(5.0, 60.0)),
             mailer=OutboxMailer(folder / "outbox"),
             notifier=OutboxNotifier(folder / "outbox"),
@@ -109,12 +110,12 @@ def _warm(
             client,
             SECRET,
             team_id="T0001",
-            services=lambda: services,
+            ports=lambda: ports,
             perform=perform,
             clock=lambda: datetime(2026, 11, 23, 15, tzinfo=UTC),
         )
-        endpoint = slack_actions.SlackEndpoint(app, SECRET, in_lambda=False)
-        slack_actions.use_endpoint(endpoint)
+        endpoint = slack_endpoint.SlackEndpoint(app, SECRET, in_lambda=False)
+        slack_endpoint.use_endpoint(endpoint)
         assert endpoint.lazy is not None
         sheets.latency = latency
         seconds, calls = [], []
@@ -134,7 +135,7 @@ def _warm(
                     seconds.append(elapsed)
                     calls.append((sheets.reads, sheets.writes))
         finally:
-            slack_actions.use_endpoint(None)
+            slack_endpoint.use_endpoint(None)
     return seconds, calls
 
 

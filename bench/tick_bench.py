@@ -19,8 +19,8 @@ from adapters.ledger import IdempotencyLedger, SqlitePersistenceLayer
 from adapters.locks import LocalFileLock
 from adapters.outbox import OutboxMailer, OutboxNotifier
 from guide.links import LinkSigner
-from guide.runner import run_tick
-from guide.services import Services
+from guide.ports import Ports
+from guide.tick import run_tick
 from tests.fakes.sheets_server import FakeSheetsServer, gspread_workbook
 
 
@@ -37,7 +37,7 @@ class _Remote(FakeSheetsServer):
 
 def main(url: str, spreadsheet_id: str, today: str) -> None:
     folder = Path(tempfile.mkdtemp(prefix="og-bench-"))
-    services = Services(
+    ports = Ports(
         workbook=gspread_workbook(_Remote(url), spreadsheet_id, timeout=(5.0, 120.0)),
         mailer=OutboxMailer(folder / "outbox"),
         notifier=OutboxNotifier(folder / "outbox"),
@@ -52,7 +52,7 @@ def main(url: str, spreadsheet_id: str, today: str) -> None:
         date.fromisoformat(today), datetime.min.time().replace(hour=9), ZoneInfo("America/New_York")
     )
     started = time.perf_counter()
-    report = run_tick(services, now)
+    report = run_tick(ports, now)
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(

@@ -8,9 +8,9 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from app.bootstrap import services_from_env
+from app.bootstrap import ports_from_env
 from app.observability import logger, metrics, tracer
-from guide.runner import run_tick
+from guide.tick import run_tick
 
 
 def _when(event: dict[str, Any]) -> datetime:
@@ -26,7 +26,7 @@ def _when(event: dict[str, Any]) -> datetime:
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     dry_run = bool(event.get("dry_run"))
-    report = run_tick(services_from_env(), _when(event), dry_run=dry_run)
+    report = run_tick(ports_from_env(), _when(event), dry_run=dry_run)
     counts = report.counts()
     # A dry run's counts say what would happen: they are not metrics of what did.
     measured = {"DryRuns": 1} if dry_run else counts

@@ -1,9 +1,10 @@
-"""Business days: weekends and the team's holidays do not count toward a stall."""
+"""Business days (weekends and the team's holidays do not count toward a stall) and team time."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 
 def is_business_day(day: date, holidays: Collection[date]) -> bool:
@@ -25,3 +26,8 @@ def business_days_between(start: date, end: date, holidays: Collection[date] = (
             count += 1
     count -= sum(1 for h in set(holidays) if start < h <= end and h.weekday() < 5)
     return count
+
+
+def team_time(now: datetime, timezone: str) -> datetime:
+    """The moment in the team's time zone, naive: how the sheet shows times."""
+    return now.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)

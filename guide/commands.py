@@ -84,7 +84,7 @@ class AlreadyDone(ActionError):
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Answer:
     """What happened, for the person who asked: shown in Slack, on the page, or printed."""
 
     command: Command

@@ -13,7 +13,7 @@ from typing import Any
 from guide.cells import stamp
 from guide.messages import Button, action_value, actions_block, mrkdwn
 from guide.model import Book, Customer, GuideState, StepSend, TeamMember
-from guide.tick import current_step
+from guide.tick.decide import current_step
 
 # Step states on the done page's checklist.
 DONE, WAITING, TO_DO = "done", "waiting", "to do"

@@ -10,7 +10,9 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+from urllib.parse import urlencode
 
+from guide.links import LinkSigner
 from guide.workbook import Changes, Snapshot
 
 
@@ -92,6 +94,13 @@ class Notifier(Protocol):
 
     def open_modal(self, trigger_id: str, view: dict[str, Any]) -> None: ...
 
+    def whisper(
+        self, user_id: str, text: str, *, response_url: str = "", channel: str = ""
+    ) -> None:
+        """An ephemeral line for one person: through the interaction's ``response_url`` when
+        there is one (valid 30 minutes, 5 uses), else ``chat.postEphemeral`` in ``channel``."""
+        ...
+
 
 class LockBusy(Exception):
     """Somebody else holds the lock and did not let go in time."""
@@ -117,3 +126,24 @@ class Ledger(Protocol):
         """Run ``effect`` unless ``key`` has already run; return its (stored) result.
         Raises ``AlreadyInProgress`` when another run holds the key unfinished."""
         ...
+
+
+@dataclass
+class Ports:
+    """The adapters a unit of work runs against, one per port, wired once by ``app.bootstrap``
+    (production or local) or by a test (fakes)."""
+
+    workbook: Workbook
+    mailer: Mailer
+    notifier: Notifier
+    lock: Lock
+    ledger: Ledger
+    signer: LinkSigner
+    done_url: str  # the done-link endpoint; the token goes in its query string
+    # How many outside effects a tick runs at once: network-bound providers (SES, Slack) gain
+    # from a few; the local outbox is CPU-bound, where threads only contend for the GIL.
+    effect_workers: int = 1
+
+    def done_link(self, token: str) -> str:
+        joiner = "&" if "?" in self.done_url else "?"
+        return f"{self.done_url}{joiner}{urlencode({'t': token})}"

@@ -1,6 +1,6 @@
 """Shared fixtures: a fixed clock, and the ports wired the local way around any workbook.
 
-``make_services(workbook)`` gives ``Services`` with the outbox folder for mail and Slack, a file
+``make_ports(workbook)`` gives ``Ports`` with the outbox folder for mail and Slack, a file
 lock and a sqlite ledger, all under the test's ``tmp_path``; build it twice in one test and both
 share the outbox, lock and ledger, as two Lambda invocations share the real ones.
 """
@@ -17,15 +17,14 @@ from adapters.ledger import IdempotencyLedger, SqlitePersistenceLayer
 from adapters.locks import LocalFileLock
 from adapters.outbox import OutboxMailer, OutboxNotifier
 from guide.links import LinkSigner
-from guide.ports import Workbook
-from guide.services import Services
+from guide.ports import Ports, Workbook
 
 # Friday 20 November 2026, 10:00 in New York (the demo workbook's time zone).
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 LINK_KEY = b"test-link-signing-key-not-secret"
 DONE_URL = "https://guide.example/done"
 
-MakeServices = Callable[[Workbook], Services]
+MakePorts = Callable[[Workbook], Ports]
 
 
 @pytest.fixture
@@ -35,21 +34,21 @@ def now() -> datetime:
 
 @pytest.fixture
 def outbox(tmp_path: Path) -> Path:
-    """Where ``make_services``' mailer and notifier write; read it with ``read_outbox``."""
+    """Where ``make_ports``' mailer and notifier write; read it with ``read_outbox``."""
     return tmp_path / "outbox"
 
 
 @pytest.fixture
-def make_services(tmp_path: Path, outbox: Path) -> Iterator[MakeServices]:
+def make_ports(tmp_path: Path, outbox: Path) -> Iterator[MakePorts]:
     stores: list[SqlitePersistenceLayer] = []
 
     def clock() -> float:
         return NOW.timestamp()
 
-    def build(workbook: Workbook) -> Services:
+    def build(workbook: Workbook) -> Ports:
         store = SqlitePersistenceLayer(tmp_path / "ledger.sqlite3")
         stores.append(store)
-        return Services(
+        return Ports(
             workbook=workbook,
             mailer=OutboxMailer(outbox, clock=clock),
             notifier=OutboxNotifier(outbox, clock=clock),

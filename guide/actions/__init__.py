@@ -1,32 +1,32 @@
 """Every button press, modal submission and done-link click, carried out as one unit of work.
 
-Under the workbook lock: one fresh read, the checks, the outside effect through the ledger (so a
-retried press never mails twice), one write holding the changes and exactly one audit row. Then,
-still under the lock but outside the write, Slack is told. Checks raise ``ActionError`` before
-anything is sent or written; a Slack message that fails after the write is reported in the
-outcome, and the action stands. Infrastructure errors (``WorkbookError``, ``LockBusy``,
-``MailerError``, ``AlreadyInProgress``) pass through unchanged: nothing was written; retry.
+Under the workbook lock: one fresh read, the checks, one write holding the changes and exactly
+one audit row; then, once the write has landed, the outside effects (an email, a Slack message)
+and the flag updated. Checks raise ``ActionError`` before anything is sent or written; an email
+or Slack message that fails after the write is reported in the answer, and the action stands.
+Infrastructure errors (``WorkbookError``, ``LockBusy``, ``WorkbookBroken``) pass through
+unchanged: nothing was written; retry.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from guide import commands
 from guide.actions import holds, steps
-from guide.actions.unit import Done, Unit, find_customer, log, update_flag
-from guide.commands import Command, Outcome
-from guide.reading import read_book
-from guide.services import ACTION_LEASE_SECONDS, WORKBOOK_LOCK, Services, team_time
-from sheets.schema import APPEND_ONLY, TICK_READS
+from guide.actions.context import CustomerWork, Done, find_customer, update_flag
+from guide.commands import Answer, Command
+from guide.ports import Ports
+from guide.unit_of_work import ACTION_WAIT_SECONDS, at, unit_of_work
 
 __all__ = ["perform"]
 
-ACTION_WAIT_SECONDS = 20.0  # a tick holds the lock for seconds; a press waits that out
+log = logging.getLogger("guide.actions")
 
-_HANDLERS: dict[type, Callable[[Unit, Any], Done]] = {
+_HANDLERS: dict[type, Callable[[CustomerWork, Any], Done]] = {
     commands.Finish: steps.finish,
     commands.Pause: holds.pause,
     commands.Resume: holds.resume,
@@ -38,28 +38,18 @@ _HANDLERS: dict[type, Callable[[Unit, Any], Done]] = {
 
 
 def perform(
-    services: Services,
+    ports: Ports,
     command: Command,
     now: datetime,
     *,
     wait_seconds: float = ACTION_WAIT_SECONDS,
-) -> Outcome:
+) -> Answer:
     """Carry ``command`` out at ``now`` (aware) as one unit of work; see the module docstring."""
-    with services.lock.hold(
-        WORKBOOK_LOCK, lease_seconds=ACTION_LEASE_SECONDS, wait_seconds=wait_seconds
-    ):
-        # The same tabs as a tick; og-audit and og-sends-archive are only appended to, so they
-        # are read for their header, never their rows.
-        snapshot = services.workbook.read(TICK_READS, header_only=APPEND_ONLY)
-        book = read_book(snapshot)
-        customer = find_customer(book, command.customer_id)
-        local = team_time(now, book.config.timezone)
-        unit = Unit(services, book, now, local, customer, book.states.get(customer.customer_id))
+    with unit_of_work(ports, at(now), wait_seconds=wait_seconds) as work:
+        customer = find_customer(work.book, command.customer_id)
+        unit = CustomerWork(work, customer, work.book.states.get(customer.customer_id))
         done = _HANDLERS[type(command)](unit, command)
-        unit.states.write(unit.changes)
-        services.workbook.commit(snapshot, unit.changes)
-        log.info("%s %s by %s", type(command).__name__, customer.customer_id, command.by)
-        warnings = [step() for step in done.after_write]
-        warnings.append(update_flag(unit, done))
-    message = " ".join([done.message, *(w for w in warnings if w)])
-    return Outcome(command, message, customer.name, unit.journey_id, done.checklist)
+        work.after_commit.append(lambda: update_flag(unit, done))
+    log.info("%s %s by %s", type(command).__name__, customer.customer_id, command.by)
+    message = " ".join([done.message, *work.warnings])
+    return Answer(command, message, customer.name, unit.journey_id, done.checklist)

@@ -6,14 +6,14 @@ from dataclasses import replace
 from typing import Any
 
 from guide import audit, commands, journey, messages
-from guide.actions.unit import Done, Unit, held, log, not_finished
+from guide.actions.context import CustomerWork, Done, held, log, not_finished
 from guide.cells import stamp
 from guide.commands import ActionError, AlreadyDone
 from guide.ports import AlreadyInProgress, NotifierError, SlackMessage
 from sheets.schema import ONBOARDING
 
 
-def pause(unit: Unit, command: commands.Pause) -> Done:
+def pause(unit: CustomerWork, command: commands.Pause) -> Done:
     c, state = unit.customer, unit.state
     not_finished(c, "pause")
     if c.paused:
@@ -43,7 +43,7 @@ def pause(unit: Unit, command: commands.Pause) -> Done:
     )
 
 
-def resume(unit: Unit, command: commands.Resume) -> Done:
+def resume(unit: CustomerWork, command: commands.Resume) -> Done:
     c, state = unit.customer, unit.state
     if not c.paused:
         raise AlreadyDone(f"{c.name} is not paused.")
@@ -67,7 +67,7 @@ def resume(unit: Unit, command: commands.Resume) -> Done:
     )
 
 
-def hand_off(unit: Unit, command: commands.HandOff) -> Done:
+def hand_off(unit: CustomerWork, command: commands.HandOff) -> Done:
     c, book = unit.customer, unit.book
     not_finished(c, "hand off")
     member = book.config.member(command.to)
@@ -113,12 +113,12 @@ def hand_off(unit: Unit, command: commands.HandOff) -> Done:
         message = SlackMessage(channel, text, blocks)
 
         def post() -> dict[str, Any]:
-            posted = unit.services.notifier.post(message)
+            posted = unit.ports.notifier.post(message)
             return {"channel": posted.channel, "ts": posted.ts}
 
         try:
             # After the write, so a hand-off that failed to save never reaches the new owner.
-            unit.services.ledger.once(
+            unit.ports.ledger.once(
                 f"slack:handoff:{unit.journey_id}:{member.name}:{unit.when}", post
             )
         except (NotifierError, AlreadyInProgress) as err:
@@ -126,15 +126,15 @@ def hand_off(unit: Unit, command: commands.HandOff) -> Done:
             return f"(The Slack message to {member.name} could not be sent: {err}.)"
         return None
 
+    unit.after_commit(tell_new_owner)
     return Done(
         f"Handed {c.name} off to {member.name}; the guide sends them nothing more.",
         flag=f"handed off to {member.name} by {command.by} at {unit.when}",
         buttons=(messages.CLEAR_HAND_OFF,),
-        after_write=[tell_new_owner],
     )
 
 
-def clear_hand_off(unit: Unit, command: commands.ClearHandOff) -> Done:
+def clear_hand_off(unit: CustomerWork, command: commands.ClearHandOff) -> Done:
     c, state = unit.customer, unit.state
     if not c.handed_off_to:
         raise AlreadyDone(f"{c.name} is not handed off.")

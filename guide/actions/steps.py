@@ -2,40 +2,56 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from guide import audit, commands, journey, messages, records
-from guide.actions.unit import Done, Unit, not_finished
+from guide import audit, commands, journey, messages, writes
+from guide.actions.context import CustomerWork, Done, log, not_finished
 from guide.cells import stamp
 from guide.commands import ActionError, AlreadyDone
-from guide.tick import current_step
+from guide.model import Book, Customer, Step, StepSend
+from guide.ports import AlreadyInProgress, Email, MailerError
+from guide.tick.decide import current_step
+from guide.unit_of_work import AfterCommit
 from sheets.schema import SENDS
 
 NUDGE_COOLDOWN = timedelta(minutes=5)  # a double click is one nudge, not two emails
 
 
-def finish(unit: Unit, command: commands.Finish) -> Done:
+def finish(unit: CustomerWork, command: commands.Finish) -> Done:
     c, config = unit.customer, unit.book.config
     if c.finished:
         raise AlreadyDone(
             f"{c.name} already finished on {c.finished_on or '?'} (by {c.finished_by or '?'})."
         )
+    sends = list(unit.book.journey_sends(unit.journey_id).values())
+    writes.finish(unit.changes, c, unit.journey_id, sends, unit.state, command.by, unit.local)
     email = messages.wrapup_email(c, unit.book.plans[c.plan], config.sender, config.reply_to)
     # The tick's own key: a press and a tick never both send the wrap-up.
-    unit.services.ledger.once(
-        f"mail:wrapup:{unit.journey_id}", lambda: {"message_id": unit.services.mailer.send(email)}
-    )
-    sends = list(unit.book.journey_sends(unit.journey_id).values())
-    records.finish(unit.changes, c, unit.journey_id, sends, unit.state, command.by, unit.local)
+    unit.after_commit(send_once(unit, f"mail:wrapup:{unit.journey_id}", email, "The wrap-up email"))
     return Done(
-        f"Finished {c.name}; the wrap-up email went to {c.email}.",
+        f"Finished {c.name}; the wrap-up email goes to {c.email}.",
         flag=f"finished by {command.by} at {unit.when}",
     )
 
 
-def nudge(unit: Unit, command: commands.Nudge) -> Done:
-    c, book, services = unit.customer, unit.book, unit.services
+def send_once(unit: CustomerWork, key: str, email: Email, what: str) -> AfterCommit:
+    """An email sent once through the ledger after the write; a failure is a warning."""
+
+    def send() -> str | None:
+        ports = unit.ports
+        try:
+            ports.ledger.once(key, lambda: {"message_id": ports.mailer.send(email)})
+        except (MailerError, AlreadyInProgress) as err:
+            log.warning("%s failed after the write: %s", key, err)
+            return f"({what} to {email.to} could not be sent: {err}. The sheet is updated.)"
+        return None
+
+    return send
+
+
+def nudge(unit: CustomerWork, command: commands.Nudge) -> Done:
+    c, book, ports = unit.customer, unit.book, unit.ports
     not_finished(c, "nudge")
     if c.paused:
         raise ActionError(f"{c.name} is paused: resume them before nudging.", "paused")
@@ -58,13 +74,13 @@ def nudge(unit: Unit, command: commands.Nudge) -> Done:
         )
     count = send.reminders + 1
     config = book.config
-    token = services.signer.issue(
+    token = ports.signer.issue(
         c.customer_id, unit.journey_id, step.step_id, unit.now, config.link_ttl_days
     )
     email = messages.step_email(
         c,
         step,
-        services.done_link(token),
+        ports.done_link(token),
         config.sender,
         config.reply_to,
         subject=command.subject.strip(),
@@ -72,7 +88,7 @@ def nudge(unit: Unit, command: commands.Nudge) -> Done:
     email = replace(email, tags={**email.tags, "kind": "nudge", "reminder": str(count)})
     # The count is in the key: a retried press finds its email sent, a later nudge sends anew.
     key = f"mail:nudge:{unit.journey_id}:{step.step_id}:{count}"
-    services.ledger.once(key, lambda: {"message_id": services.mailer.send(email)})
+    unit.after_commit(send_once(unit, key, email, "The reminder"))
     unit.changes.set(SENDS.name, send.row, "reminders sent", count)
     unit.changes.set(SENDS.name, send.row, "last reminded", unit.when)
     after = replace(send, reminders=count, last_reminded=unit.local)
@@ -90,27 +106,53 @@ def nudge(unit: Unit, command: commands.Nudge) -> Done:
     )
 
 
-def mark_done(unit: Unit, command: commands.MarkDone) -> Done:
-    c, book = unit.customer, unit.book
+@dataclass(frozen=True)
+class StepStatus:
+    """Where one step of one journey stands, as the done link sees it: the one answer both the
+    link's page (read without the lock) and marking it done (under the lock) go by."""
+
+    kind: str  # "open", "done", "finished", "stale", "not_sent" or "unknown"
+    message: str
+    customer: Customer | None = None
+    step: Step | None = None
+    send: StepSend | None = None
+    checklist: tuple[tuple[str, str], ...] = ()
+
+
+def step_status(book: Book, customer_id: str, journey_id: str, step_id: str) -> StepStatus:
+    c = book.customer(customer_id)
+    if c is None:
+        return StepStatus("unknown", "This onboarding is no longer in our records.")
+    items = tuple(journey.checklist(book, customer_id))
+    step = next((s for s in book.plans.get(c.plan, []) if s.step_id == step_id), None)
     if c.finished:
-        raise AlreadyDone(
-            f"{c.name} has finished onboarding: every step is done.",
-            tuple(journey.checklist(book, c.customer_id)),
-        )
-    if command.journey_id != unit.journey_id:
-        raise ActionError(
-            "This link belongs to an earlier onboarding; use the newest email.", "stale_link"
-        )
-    step = next((s for s in book.plans[c.plan] if s.step_id == command.step_id), None)
-    send = book.journey_sends(unit.journey_id).get(command.step_id)
+        message = f"{c.name} has finished onboarding: every step is done."
+        return StepStatus("finished", message, c, step, None, items)
+    if journey_id != c.journey_id():
+        message = "This link belongs to an earlier onboarding; use the newest email."
+        return StepStatus("stale", message, c, step, None, items)
+    send = book.journey_sends(journey_id).get(step_id)
     if step is None or send is None or send.sent_at is None:
-        raise ActionError("This step is not part of your onboarding yet.", "not_sent")
+        message = "This step is not part of your onboarding yet."
+        return StepStatus("not_sent", message, c, step, send, items)
     if send.done:
         since = stamp(send.done_at) if send.done_at else "?"
-        raise AlreadyDone(
-            f"'{step.title}' is already done (since {since}).",
-            tuple(journey.checklist(book, c.customer_id)),
-        )
+        message = f"'{step.title}' is already done (since {since})."
+        return StepStatus("done", message, c, step, send, items)
+    return StepStatus("open", f"'{step.title}' is waiting for you.", c, step, send, items)
+
+
+def mark_done(unit: CustomerWork, command: commands.MarkDone) -> Done:
+    c, book = unit.customer, unit.book
+    status = step_status(book, c.customer_id, command.journey_id, command.step_id)
+    if status.kind in {"finished", "done"}:
+        raise AlreadyDone(status.message, status.checklist)
+    if status.kind == "stale":
+        raise ActionError(status.message, "stale_link")
+    if status.kind == "not_sent":
+        raise ActionError(status.message, "not_sent")
+    step, send = status.step, status.send
+    assert step is not None and send is not None  # an open step has both
     unit.changes.set(SENDS.name, send.row, "done at", unit.when)
     unit.changes.set(SENDS.name, send.row, "done by", command.by)
     after = replace(send, done_at=unit.local, done_by=command.by)

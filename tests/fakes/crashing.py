@@ -76,6 +76,11 @@ class CrashingNotifier:
     def open_modal(self, trigger_id: str, view: dict[str, Any]) -> None:
         self.inner.open_modal(trigger_id, view)
 
+    def whisper(
+        self, user_id: str, text: str, *, response_url: str = "", channel: str = ""
+    ) -> None:
+        self.inner.whisper(user_id, text, response_url=response_url, channel=channel)
+
 
 class CrashingWorkbook:
     """Reads through; dies on ``commit`` before anything is written."""

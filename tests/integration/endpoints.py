@@ -15,13 +15,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from adapters.xlsx_workbook import XlsxWorkbook
-from app.bootstrap import build_services
+from app.bootstrap import build_ports
 from app.secrets import load_secrets
 from app.settings import Settings
 from guide.model import Book
+from guide.ports import Ports
 from guide.reading import read_book
-from guide.runner import run_tick
-from guide.services import Services
+from guide.tick import run_tick
 from sheets.demo import build_demo
 from sheets.schema import TICK_READS
 
@@ -35,7 +35,7 @@ SECRET = "test-signing-secret-0123456789abcdef"
 class Demo:
     folder: Path
     env: dict[str, str]
-    services: Services
+    ports: Ports
 
     @property
     def workbook_path(self) -> Path:
@@ -67,10 +67,10 @@ def make_demo(folder: Path, slack_api_url: str | None = None) -> Demo:
     if slack_api_url:
         env["SLACK_API_URL"] = slack_api_url
     settings = Settings.from_env(env)
-    services = build_services(settings, load_secrets(settings))
+    ports = build_ports(settings, load_secrets(settings))
     tick_at = datetime.combine(TODAY, time(9), ZoneInfo("America/New_York"))
-    run_tick(services, tick_at)
-    return Demo(folder, env, services)
+    run_tick(ports, tick_at)
+    return Demo(folder, env, ports)
 
 
 def flag_for(

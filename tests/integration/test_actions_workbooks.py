@@ -22,10 +22,10 @@ from adapters.xlsx_workbook import XlsxWorkbook
 from guide import commands as cmd
 from guide.actions import perform
 from guide.ports import Workbook, WorkbookError
-from guide.runner import run_tick
+from guide.tick import run_tick
 from sheets.demo import build_demo
 from sheets.schema import TABS
-from tests.conftest import MakeServices
+from tests.conftest import MakePorts
 from tests.fakes.sheets_server import FakeSheetsServer, gspread_workbook
 
 TODAY = datetime(2026, 11, 20).date()
@@ -126,17 +126,17 @@ CASES: dict[str, tuple[cmd.Command, Callable[[Rows], None]]] = {
 
 @pytest.mark.parametrize("case", CASES)
 def test_an_action_lands_in_the_sheet_in_one_read_and_one_write(
-    harness: Harness, make_services: MakeServices, now: datetime, case: str
+    harness: Harness, make_ports: MakePorts, now: datetime, case: str
 ) -> None:
     # Given this morning's tick has run (it flagged C005 and finished C009)
-    run_tick(make_services(harness.open()), now - timedelta(hours=1))
+    run_tick(make_ports(harness.open()), now - timedelta(hours=1))
     command, check = CASES[case]
     audited = len(harness.rows()["og-audit"])
     if harness.server:
         harness.server.reset_counts()
 
     # When the person acts, through an adapter that has not read anything yet
-    outcome = perform(make_services(harness.open()), command, now)
+    outcome = perform(make_ports(harness.open()), command, now)
 
     # Then the sheet shows it, with one more audit row, in one read and one write
     if harness.server:
@@ -156,7 +156,7 @@ def test_an_action_lands_in_the_sheet_in_one_read_and_one_write(
 )
 def test_a_sheets_write_that_keeps_failing_writes_nothing_and_the_retry_mails_once(
     sheets_server: FakeSheetsServer,
-    make_services: MakeServices,
+    make_ports: MakePorts,
     outbox: Path,
     now: datetime,
     command: cmd.Command,
@@ -172,19 +172,19 @@ def test_a_sheets_write_that_keeps_failing_writes_nothing_and_the_retry_mails_on
 
     # When the person acts, then it fails as a workbook error and the sheet is as it was
     with pytest.raises(WorkbookError):
-        perform(make_services(harness.open()), command, now)
+        perform(make_ports(harness.open()), command, now)
     assert harness.rows() == before
 
     # And when Google recovers and the press is retried, it lands, with one email in all
     sheets_server.heal()
-    perform(make_services(harness.open()), command, now + timedelta(seconds=20))
+    perform(make_ports(harness.open()), command, now + timedelta(seconds=20))
     sent = [e.payload for e in read_outbox(outbox) if e.kind == "mail"]
     assert [m["tags"]["kind"] for m in sent] == [kind]
     assert len(harness.rows()["og-audit"]) == len(before["og-audit"]) + 1
 
 
 def test_a_rate_limited_read_and_write_are_retried_and_the_press_lands_once(
-    sheets_server: FakeSheetsServer, make_services: MakeServices, outbox: Path, now: datetime
+    sheets_server: FakeSheetsServer, make_ports: MakePorts, outbox: Path, now: datetime
 ) -> None:
     # Given a demo workbook on the fake Sheets API that answers 429 once on a read and a write
     sheets_server.heal()
@@ -196,7 +196,7 @@ def test_a_rate_limited_read_and_write_are_retried_and_the_press_lands_once(
     sheets_server.fail_next(429, retry_after=0, endpoint="batchUpdate")
 
     # When Sam presses Finish on Indigo (every step done)
-    perform(make_services(gspread_workbook(sheets_server, "busy")), cmd.Finish("C009", SAM), now)
+    perform(make_ports(gspread_workbook(sheets_server, "busy")), cmd.Finish("C009", SAM), now)
 
     # Then both requests were retried once, and the action landed once
     counts = sheets_server.counts

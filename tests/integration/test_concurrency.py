@@ -22,13 +22,13 @@ from adapters.outbox import read_outbox
 from adapters.xlsx_workbook import XlsxWorkbook
 from guide import commands as cmd
 from guide.actions import perform
-from guide.commands import AlreadyDone, Outcome
+from guide.commands import AlreadyDone, Answer
 from guide.ports import Workbook
 from guide.reading import read_book
-from guide.runner import TickReport, run_tick
+from guide.tick import TickReport, run_tick
 from sheets.demo import build_demo
 from sheets.schema import TABS, TICK_READS
-from tests.conftest import MakeServices
+from tests.conftest import MakePorts
 from tests.fakes.sheets_server import FakeSheetsServer, gspread_workbook
 
 TODAY = datetime(2026, 11, 20).date()
@@ -75,20 +75,20 @@ _books = itertools.count(1)
 
 def test_presses_racing_the_tick_are_each_applied_exactly_once(
     open_workbook: Callable[[], Workbook],
-    make_services: MakeServices,
+    make_ports: MakePorts,
     outbox: Path,
     now: datetime,
 ) -> None:
     # Given the demo workbook, and the problems it starts with
     build_demo(open_workbook(), TODAY)
     problems_before = {str(p) for p in read_book(open_workbook().read(TICK_READS)).problems}
-    results: list[tuple[cmd.Command, Outcome | AlreadyDone]] = []
+    results: list[tuple[cmd.Command, Answer | AlreadyDone]] = []
     guard = threading.Lock()
 
     def press(command: cmd.Command, at: datetime) -> None:
         try:
-            result: Outcome | AlreadyDone = perform(
-                make_services(open_workbook()), command, at, wait_seconds=60
+            result: Answer | AlreadyDone = perform(
+                make_ports(open_workbook()), command, at, wait_seconds=60
             )
         except AlreadyDone as already:
             result = already
@@ -97,18 +97,16 @@ def test_presses_racing_the_tick_are_each_applied_exactly_once(
 
     # When twenty presses from eight threads race this morning's tick
     with ThreadPoolExecutor(max_workers=8) as pool:
-        tick = pool.submit(
-            run_tick, make_services(open_workbook()), now - timedelta(hours=1), wait=60
-        )
+        tick = pool.submit(run_tick, make_ports(open_workbook()), now - timedelta(hours=1), wait=60)
         for future in [pool.submit(press, c, at) for c, at in presses(now)]:
-            future.result()  # anything but an Outcome or AlreadyDone fails the test here
+            future.result()  # anything but an Answer or AlreadyDone fails the test here
         report: TickReport = tick.result()
 
     # Then each action was applied exactly once, with one audit row per applied press
     snapshot = open_workbook().read([t.name for t in TABS])
     rows = {t: [r for _, r in snapshot[t].records()] for t in snapshot.tables}
     applied = Counter(
-        (c.customer_id, type(c).__name__) for c, r in results if isinstance(r, Outcome)
+        (c.customer_id, type(c).__name__) for c, r in results if isinstance(r, Answer)
     )
     by_sam = Counter((a["customer id"], a["action"]) for a in rows["og-audit"] if a["who"] == SAM)
     assert len(results) == 20

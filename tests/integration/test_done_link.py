@@ -14,13 +14,12 @@ from urllib.parse import urlencode
 
 import pytest
 
+from app.done_page import handle_done
 from app.function_url import HttpRequest, function_url_event
 from app.pages import confirm_page, done_page
-from functions.done_link import handle_done
 from guide.actions import perform
 from guide.links import LinkSigner
-from guide.ports import WorkbookError
-from guide.services import Services
+from guide.ports import Ports, WorkbookError
 from tests.integration.endpoints import NOW, Demo, make_demo
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
@@ -36,21 +35,21 @@ def token_for(demo: Demo, customer_id: str = "C005", step_id: str = STEP, **kw: 
     customer = demo.book().customer(customer_id)
     journey = kw.pop("journey_id", customer.journey_id() if customer else f"{customer_id}/x/y")
     expires = kw.pop("expires_at", NOW + timedelta(days=30))
-    return demo.services.signer.token(customer_id, journey, step_id, expires)
+    return demo.ports.signer.token(customer_id, journey, step_id, expires)
 
 
-def visit(demo: Demo, method: str, token: str, services: Services | None = None) -> dict[str, Any]:
+def visit(demo: Demo, method: str, token: str, ports: Ports | None = None) -> dict[str, Any]:
     if method == "POST":
         body = urlencode({"t": token}).encode()
         headers = {"content-type": "application/x-www-form-urlencoded"}
         event = function_url_event("POST", "/done", headers=headers, body=body)
     else:
         event = function_url_event(method, "/done", query=urlencode({"t": token}))
-    return call(demo, event, services)
+    return call(demo, event, ports)
 
 
-def call(demo: Demo, event: dict[str, Any], services: Services | None = None) -> dict[str, Any]:
-    chosen = services or demo.services
+def call(demo: Demo, event: dict[str, Any], ports: Ports | None = None) -> dict[str, Any]:
+    chosen = ports or demo.ports
     return handle_done(HttpRequest.from_event(event), lambda: chosen, perform, NOW)
 
 
@@ -138,8 +137,8 @@ def test_an_unreachable_sheet_says_try_again(demo: Demo) -> None:
         def read(self, *args: Any, **kwargs: Any) -> Any:
             raise WorkbookError("Sheets API unavailable")
 
-    services = Services(**{**vars(demo.services), "workbook": UnreachableWorkbook()})
-    page = visit(demo, "POST", token_for(demo), services)
+    ports = Ports(**{**vars(demo.ports), "workbook": UnreachableWorkbook()})
+    page = visit(demo, "POST", token_for(demo), ports)
     assert page["statusCode"] == 503 and page["headers"]["Retry-After"]
 
 

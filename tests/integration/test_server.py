@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pytest
 import requests
 
-import functions.slack_actions
+import app.slack_endpoint
 from app import bootstrap
 from app.server import ROUTES, serve_in_background
 from tests.fakes.slack_signing import SlackWithResponses, block_actions, form_body, signed_headers
@@ -37,11 +37,11 @@ def demo(
     monkeypatch.delenv("AWS_LAMBDA_FUNCTION_NAME", raising=False)
     monkeypatch.delenv("OG_SECRET_NAME", raising=False)
     # The handlers build their wiring once per process, as in a warm Lambda: start afresh.
-    bootstrap.services_from_env.cache_clear()
-    functions.slack_actions.use_endpoint(None)
+    bootstrap.ports_from_env.cache_clear()
+    app.slack_endpoint.use_endpoint(None)
     yield demo
-    bootstrap.services_from_env.cache_clear()
-    functions.slack_actions.use_endpoint(None)
+    bootstrap.ports_from_env.cache_clear()
+    app.slack_endpoint.use_endpoint(None)
 
 
 @pytest.fixture
@@ -74,7 +74,7 @@ def test_a_signed_press_over_http_finishes_the_customer(
     )
     # Then it is answered, and once the work after the answer is done, Evergreen is finished
     assert answer.status_code == 200
-    lazy = functions.slack_actions.endpoint().lazy
+    lazy = app.slack_endpoint.endpoint().lazy
     assert lazy is not None
     lazy.wait()
     evergreen = demo.book().customer("C005")
@@ -84,7 +84,7 @@ def test_a_signed_press_over_http_finishes_the_customer(
 def test_a_done_link_over_http(base_url: str, demo: Demo) -> None:
     customer = demo.book().customer("C005")
     assert customer is not None
-    token = demo.services.signer.token(
+    token = demo.ports.signer.token(
         "C005", customer.journey_id(), "invite-teammate", NOW + timedelta(days=30)
     )
     opened = requests.get(f"{base_url}/done", params={"t": token}, timeout=10)

@@ -19,10 +19,9 @@ from slack_sdk import WebClient
 
 from app.function_url import LocalContext
 from app.slack_app import FAILED, build_app
-from functions.slack_actions import MALFORMED, SlackEndpoint
+from app.slack_endpoint import MALFORMED, SlackEndpoint
 from guide.actions import perform
-from guide.ports import WorkbookError
-from guide.services import Services
+from guide.ports import Ports, WorkbookError
 from tests.fakes.slack_signing import (
     SlackWithResponses,
     block_actions,
@@ -49,13 +48,13 @@ def demo(tmp_path: Path, slack: SlackWithResponses) -> Demo:
     return make_demo(tmp_path / "demo", slack.api_url)
 
 
-def make_endpoint(slack: SlackWithResponses, services: Services, **options: Any) -> SlackEndpoint:
+def make_endpoint(slack: SlackWithResponses, ports: Ports, **options: Any) -> SlackEndpoint:
     client = WebClient(token=TOKEN, base_url=slack.api_url)
     app = build_app(
         client,
         SECRET,
         team_id="T0001",
-        services=lambda: services,
+        ports=lambda: ports,
         perform=perform,
         clock=lambda: NOW,
     )
@@ -64,7 +63,7 @@ def make_endpoint(slack: SlackWithResponses, services: Services, **options: Any)
 
 @pytest.fixture
 def endpoint(slack: SlackWithResponses, demo: Demo) -> SlackEndpoint:
-    return make_endpoint(slack, demo.services)
+    return make_endpoint(slack, demo.ports)
 
 
 def send(endpoint: SlackEndpoint, event: dict[str, Any]) -> dict[str, Any]:
@@ -148,8 +147,8 @@ def test_hand_off_falls_back_to_a_typed_name_when_the_sheet_is_unreachable(
         def read(self, *args: Any, **kwargs: Any) -> Any:
             raise WorkbookError("Sheets API unavailable")
 
-    services = Services(**{**vars(demo.services), "workbook": UnreachableWorkbook()})
-    send(make_endpoint(slack, services), signed_event(press(slack, "og_handoff", "C005"), SECRET))
+    ports = Ports(**{**vars(demo.ports), "workbook": UnreachableWorkbook()})
+    send(make_endpoint(slack, ports), signed_event(press(slack, "og_handoff", "C005"), SECRET))
     assert opened_view(slack)["blocks"][1]["element"]["type"] == "plain_text_input"
 
 
@@ -276,8 +275,8 @@ def test_an_unreachable_sheet_is_reported_and_nothing_changes(
         def commit(self, *args: Any) -> None:
             raise AssertionError("nothing may be written")
 
-    services = Services(**{**vars(demo.services), "workbook": UnreachableWorkbook()})
-    endpoint = make_endpoint(slack, services)
+    ports = Ports(**{**vars(demo.ports), "workbook": UnreachableWorkbook()})
+    endpoint = make_endpoint(slack, ports)
     send(endpoint, signed_event(press(slack, "og_finish", "C005"), SECRET))
     assert slack.said() == [FAILED]
 
@@ -325,7 +324,7 @@ def test_in_lambda_the_work_after_the_answer_reinvokes_the_function(
             return {"StatusCode": 202}
 
     lambda_client = LoopbackLambda()
-    endpoint = make_endpoint(slack, demo.services, lambda_client=lambda_client)
+    endpoint = make_endpoint(slack, demo.ports, lambda_client=lambda_client)
     answer = endpoint.handle(signed_event(press(slack, "og_finish", "C005"), SECRET), CONTEXT)
     assert answer["statusCode"] == 200
     for thread in lambda_client.threads:

@@ -24,9 +24,8 @@ from adapters.locks import LocalFileLock
 from adapters.outbox import OutboxMailer, OutboxNotifier, read_outbox
 from bench.workload import workload
 from guide.links import LinkSigner
-from guide.ports import Workbook, WorkbookError
-from guide.runner import run_tick
-from guide.services import Services
+from guide.ports import Ports, Workbook, WorkbookError
+from guide.tick import run_tick
 from sheets.demo import build_demo
 from sheets.schema import AUDIT, STATE, TABS
 from tests.conftest import DONE_URL, LINK_KEY
@@ -49,10 +48,10 @@ def server() -> Iterator[FakeSheetsServer]:
         yield fake
 
 
-def services(folder: Path, workbook: Workbook, in_progress_seconds: float = 300) -> Services:
+def ports(folder: Path, workbook: Workbook, in_progress_seconds: float = 300) -> Ports:
     """Fresh ports on the shared outbox, lock folder and ledger file: one Lambda invocation."""
     store = SqlitePersistenceLayer(folder / "ledger.sqlite3")
-    return Services(
+    return Ports(
         workbook=workbook,
         mailer=OutboxMailer(folder / "outbox"),
         notifier=OutboxNotifier(folder / "outbox"),
@@ -116,7 +115,7 @@ def uncrashed(
     """What one tick that nothing went wrong with leaves behind: the sheet and the messages."""
     folder = tmp_path_factory.mktemp("uncrashed")
     book = demo_book(server)
-    run_tick(services(folder, gspread_workbook(server, book)), NINE_AM_NEW_YORK)
+    run_tick(ports(folder, gspread_workbook(server, book)), NINE_AM_NEW_YORK)
     sent = messages(folder)
     assert sum(sent.values()) == 7 and set(sent.values()) == {1}  # 4 emails, 3 Slack posts
     return sheet_end(server, book), sent
@@ -142,13 +141,13 @@ def test_a_tick_that_dies_after_an_effect_is_recorded_is_completed_by_the_rerun(
 ) -> None:
     # Given a tick that dies right after the effect under `prefix` was done and recorded
     book = demo_book(server)
-    first = services(tmp_path, gspread_workbook(server, book))
+    first = ports(tmp_path, gspread_workbook(server, book))
     ledger = CrashingLedger(first.ledger, prefix, after)
     with pytest.raises(Crash):
         run_tick(replace(first, ledger=ledger), NINE_AM_NEW_YORK)
     assert ledger.crashed_key is not None and messages(tmp_path)  # it did die mid-way
     # When Lambda retries it
-    report = run_tick(services(tmp_path, gspread_workbook(server, book)), NINE_AM_NEW_YORK)
+    report = run_tick(ports(tmp_path, gspread_workbook(server, book)), NINE_AM_NEW_YORK)
     # Then the sheet is as an uncrashed tick leaves it, and everything went out exactly once
     sheet, sent = uncrashed
     assert not report.failures
@@ -167,11 +166,11 @@ def test_a_tick_that_dies_before_its_write_is_brought_up_to_date_without_resendi
     before = sheet_end(server, book)
     workbook = CrashingWorkbook(gspread_workbook(server, book))
     with pytest.raises(Crash):
-        run_tick(services(tmp_path, workbook), NINE_AM_NEW_YORK)
+        run_tick(ports(tmp_path, workbook), NINE_AM_NEW_YORK)
     assert workbook.commits_attempted == 1 and sheet_end(server, book) == before
     sent_by_the_crashed_run = messages(tmp_path)
     # When it is run again, Then nothing new is sent and the sheet catches up
-    run_tick(services(tmp_path, gspread_workbook(server, book)), NINE_AM_NEW_YORK)
+    run_tick(ports(tmp_path, gspread_workbook(server, book)), NINE_AM_NEW_YORK)
     sheet, sent = uncrashed
     assert messages(tmp_path) == sent_by_the_crashed_run == sent
     assert sheet_end(server, book) == sheet
@@ -186,12 +185,12 @@ def test_the_one_call_window_a_message_accepted_but_not_recorded_goes_twice(
     # Given a tick that dies after the provider accepted Omar's step-2 email, before the ledger
     # recorded it, and whose claim on that effect has lapsed by the time Lambda retries
     book = demo_book(server)
-    first = services(tmp_path, gspread_workbook(server, book), in_progress_seconds=0)
+    first = ports(tmp_path, gspread_workbook(server, book), in_progress_seconds=0)
     mailer = CrashingMailer(first.mailer, "omar@dune.example")
     with pytest.raises(Crash):
         run_tick(replace(first, mailer=mailer), NINE_AM_NEW_YORK)
     # When the retry runs
-    run_tick(services(tmp_path, gspread_workbook(server, book)), NINE_AM_NEW_YORK)
+    run_tick(ports(tmp_path, gspread_workbook(server, book)), NINE_AM_NEW_YORK)
     # Then that one email exists twice (the design's stated exception), everything else once
     sheet, sent = uncrashed
     twice = [m for m in sent if m[:2] == ("mail", "omar@dune.example")]
@@ -205,13 +204,13 @@ def test_inside_the_crashed_runs_claim_the_rerun_holds_that_message_back(
 ) -> None:
     # Given the same crash, but Lambda retries while the dead run's claim is still live
     book = demo_book(server)
-    first = services(tmp_path, gspread_workbook(server, book))
+    first = ports(tmp_path, gspread_workbook(server, book))
     with pytest.raises(Crash):
         run_tick(
             replace(first, mailer=CrashingMailer(first.mailer, "omar@dune.example")),
             NINE_AM_NEW_YORK,
         )
-    report = run_tick(services(tmp_path, gspread_workbook(server, book)), NINE_AM_NEW_YORK)
+    report = run_tick(ports(tmp_path, gspread_workbook(server, book)), NINE_AM_NEW_YORK)
     # Then it is not sent a second time but reported, to be retried by a later tick
     assert [p.customer_id for p in report.failures] == ["C004"]
     sent = messages(tmp_path)
@@ -234,7 +233,7 @@ def test_rate_limited_read_and_write_are_retried_and_the_tick_completes(
     server.reset_counts()
     server.fail_next(429, retry_after=0, endpoint="batchGet")
     server.fail_next(429, retry_after=0, endpoint="batchUpdate")
-    run_tick(services(tmp_path, gspread_workbook(server, book)), NINE_AM_NEW_YORK)
+    run_tick(ports(tmp_path, gspread_workbook(server, book)), NINE_AM_NEW_YORK)
     assert (server.counts["batchGet"], server.counts["batchUpdate"]) == (2, 2)
     assert sheet_end(server, book) == uncrashed[0]
     assert messages(tmp_path) == uncrashed[1]
@@ -250,11 +249,11 @@ def test_a_write_that_keeps_failing_changes_nothing_and_a_rerun_after_recovery_c
     server.fail_always(500, endpoint="batchUpdate")
     try:
         with pytest.raises(WorkbookError):
-            run_tick(services(tmp_path, gspread_workbook(server, book)), NINE_AM_NEW_YORK)
+            run_tick(ports(tmp_path, gspread_workbook(server, book)), NINE_AM_NEW_YORK)
         assert {t.name: server.values(book, t.name) for t in TABS} == before
     finally:
         server.heal()
-    run_tick(services(tmp_path, gspread_workbook(server, book)), NINE_AM_NEW_YORK)
+    run_tick(ports(tmp_path, gspread_workbook(server, book)), NINE_AM_NEW_YORK)
     assert sheet_end(server, book) == uncrashed[0]
     assert messages(tmp_path) == uncrashed[1]
 
@@ -267,7 +266,7 @@ def test_a_tick_makes_the_same_few_sheets_calls_whatever_the_number_of_customers
     server.create_spreadsheet(book, workload(customers, TODAY))
     workbook = gspread_workbook(server, book)
     server.reset_counts()
-    report = run_tick(services(tmp_path, workbook), NINE_AM_NEW_YORK)
+    report = run_tick(ports(tmp_path, workbook), NINE_AM_NEW_YORK)
     assert len(report.emails) >= customers // 20  # it had real work to do
     assert server.counts["metadata"] <= 1 and server.counts["batchGet"] == 1
     assert server.reads <= 2 and server.writes == 1
@@ -280,7 +279,7 @@ def test_effects_sent_on_a_thread_pool_end_exactly_as_sent_one_by_one(
 ) -> None:
     # Given the demo, and ports that send several effects at once (as with SES and Slack)
     book = demo_book(server)
-    pooled = replace(services(tmp_path, gspread_workbook(server, book)), effect_workers=4)
+    pooled = replace(ports(tmp_path, gspread_workbook(server, book)), effect_workers=4)
     # When the tick runs
     run_tick(pooled, NINE_AM_NEW_YORK)
     # Then the sheet and the messages are those of a tick that sent them one by one

@@ -24,9 +24,8 @@ from adapters.locks import LocalFileLock
 from adapters.outbox import OutboxEntry, OutboxMailer, OutboxNotifier, read_outbox
 from adapters.xlsx_workbook import XlsxWorkbook
 from guide.links import LinkError, LinkSigner
-from guide.ports import Workbook
-from guide.runner import TickReport, run_tick
-from guide.services import Services
+from guide.ports import Ports, Workbook
+from guide.tick import TickReport, run_tick
 from guide.workbook import Changes
 from sheets.demo import build_demo
 from sheets.schema import TABS
@@ -41,10 +40,10 @@ DONE_BY = "=Mia, on the phone"
 Rows = dict[str, list[dict[str, Any]]]
 
 
-def local_services(folder: Path, workbook: Workbook) -> Services:
+def local_services(folder: Path, workbook: Workbook) -> Ports:
     """The local wiring of tests/conftest.py, for a module-scoped world."""
     clock = NINE_AM_NEW_YORK.timestamp
-    return Services(
+    return Ports(
         workbook=workbook,
         mailer=OutboxMailer(folder / "outbox", clock=clock),
         notifier=OutboxNotifier(folder / "outbox", clock=clock),
@@ -84,7 +83,7 @@ def person_edits(workbook: Workbook) -> None:
 
 @dataclass
 class World:
-    services: Services
+    ports: Ports
     report: TickReport
     before: Rows
     after: Rows
@@ -132,12 +131,12 @@ def world(
     build_demo(workbook, TODAY)
     person_edits(workbook)
     before = sheet_rows(workbook)
-    services = local_services(folder, workbook)
-    report = run_tick(services, NINE_AM_NEW_YORK)
+    ports = local_services(folder, workbook)
+    report = run_tick(ports, NINE_AM_NEW_YORK)
     after, outbox = sheet_rows(workbook), read_outbox(folder / "outbox")
     again = run_tick(local_services(folder, workbook), NINE_AM_NEW_YORK)
     return World(
-        services,
+        ports,
         report,
         before,
         after,
@@ -155,7 +154,7 @@ def test_a_new_customer_gets_step_one_with_a_done_link_bound_to_their_step(world
     (link,) = re.findall(r"https://guide\.example/done\?\S+", mail["text"])
     token = parse_qs(urlsplit(link).query)["t"][0]
     # And the link is signed for his journey and this very step
-    bound = world.services.signer.verify(token, NINE_AM_NEW_YORK)
+    bound = world.ports.signer.verify(token, NINE_AM_NEW_YORK)
     assert (bound.customer_id, bound.journey_id, bound.step_id) == (
         "C002",
         "C002/standard/2026-11-23",
@@ -163,7 +162,7 @@ def test_a_new_customer_gets_step_one_with_a_done_link_bound_to_their_step(world
     )
     # And it stops working after the configured 30 days
     with pytest.raises(LinkError, match="expired"):
-        world.services.signer.verify(token, NINE_AM_NEW_YORK + timedelta(days=30, seconds=1))
+        world.ports.signer.verify(token, NINE_AM_NEW_YORK + timedelta(days=30, seconds=1))
     # And og-sends records the send
     (sent,) = world.rows("og-sends", "C002")
     assert (sent["journey id"], sent["step id"], sent["sent at"]) == (

@@ -17,7 +17,7 @@ import pytest
 
 from adapters.outbox import read_outbox
 from adapters.xlsx_workbook import XlsxWorkbook
-from app.bootstrap import services_from_env
+from app.bootstrap import ports_from_env
 from app.cli import main
 from functions.tick import handler
 from sheets.demo import build_demo
@@ -73,9 +73,9 @@ def local(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_local_mode: None) 
     monkeypatch.setenv("OG_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "OnboardingGuideTests")
     monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "onboarding-guide")
-    services_from_env.cache_clear()
+    ports_from_env.cache_clear()
     yield Local(workbook, tmp_path / "outbox")
-    services_from_env.cache_clear()
+    ports_from_env.cache_clear()
 
 
 def test_the_scheduled_tick_runs_and_returns_its_counts(local: Local) -> None:

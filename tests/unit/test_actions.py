@@ -19,15 +19,14 @@ from adapters.outbox import read_outbox
 from guide import commands as cmd
 from guide.actions import perform
 from guide.commands import ActionError, AlreadyDone, UnknownCustomer
-from guide.ports import NotifierError, SlackMessage, WorkbookError
+from guide.ports import NotifierError, Ports, SlackMessage, WorkbookError
 from guide.reading import read_book
-from guide.records import StateUpdates
-from guide.services import Services
-from guide.tick import NoticeResume, decide
+from guide.tick.decide import NoticeResume, decide
 from guide.workbook import Changes
+from guide.writes import StateUpdates
 from sheets.demo import build_demo
 from sheets.schema import APPEND_ONLY, TICK_READS
-from tests.conftest import MakeServices
+from tests.conftest import MakePorts
 from tests.fakes.memory_workbook import InMemoryWorkbook
 
 TODAY = datetime(2026, 11, 20).date()
@@ -43,8 +42,8 @@ def workbook() -> InMemoryWorkbook:
 
 
 @pytest.fixture
-def services(workbook: InMemoryWorkbook, make_services: MakeServices) -> Services:
-    return make_services(workbook)
+def ports(workbook: InMemoryWorkbook, make_ports: MakePorts) -> Ports:
+    return make_ports(workbook)
 
 
 def flagged(workbook: InMemoryWorkbook, customer_id: str, step_id: str) -> None:
@@ -97,10 +96,10 @@ def buttons(update: dict[str, Any]) -> list[str]:
 
 
 def test_finish_stamps_the_row_archives_the_journey_and_sends_one_wrapup(
-    workbook: InMemoryWorkbook, services: Services, outbox: Path, now: datetime
+    workbook: InMemoryWorkbook, ports: Ports, outbox: Path, now: datetime
 ) -> None:
     flagged(workbook, "C009", "first-report")
-    outcome = perform(services, cmd.Finish("C009", by=SAM), now)
+    outcome = perform(ports, cmd.Finish("C009", by=SAM), now)
 
     row = workbook.row("onboarding", "customer id", "C009")
     assert (row["finished"], row["finished on"], row["finished by"]) == (True, "2026-11-20", SAM)
@@ -119,35 +118,35 @@ def test_finish_stamps_the_row_archives_the_journey_and_sends_one_wrapup(
 
 
 def test_finish_twice_is_already_done_and_mails_once(
-    workbook: InMemoryWorkbook, services: Services, outbox: Path, now: datetime
+    workbook: InMemoryWorkbook, ports: Ports, outbox: Path, now: datetime
 ) -> None:
-    perform(services, cmd.Finish("C009", by=SAM), now)
+    perform(ports, cmd.Finish("C009", by=SAM), now)
     with pytest.raises(AlreadyDone):
-        perform(services, cmd.Finish("C009", by=ALEX), now + timedelta(minutes=1))
+        perform(ports, cmd.Finish("C009", by=ALEX), now + timedelta(minutes=1))
     assert len(mails(outbox)) == 1
     assert len(audits(workbook, "C009")) == 1
 
 
 def test_a_finish_retried_after_a_failed_write_mails_once(
-    workbook: InMemoryWorkbook, services: Services, outbox: Path, now: datetime
+    workbook: InMemoryWorkbook, ports: Ports, outbox: Path, now: datetime
 ) -> None:
     before = {tab: [list(r) for r in rows] for tab, rows in workbook.tabs.items()}
     workbook.fail_commits = 1
     with pytest.raises(WorkbookError):
-        perform(services, cmd.Finish("C009", by=SAM), now)
+        perform(ports, cmd.Finish("C009", by=SAM), now)
     assert workbook.tabs == before
 
-    perform(services, cmd.Finish("C009", by=SAM), now + timedelta(seconds=30))
+    perform(ports, cmd.Finish("C009", by=SAM), now + timedelta(seconds=30))
     assert len(mails(outbox)) == 1
     assert workbook.row("onboarding", "customer id", "C009")["finished"] is True
 
 
 def test_pause_ticks_the_box_keeps_the_note_as_text_and_offers_resume(
-    workbook: InMemoryWorkbook, services: Services, outbox: Path, now: datetime
+    workbook: InMemoryWorkbook, ports: Ports, outbox: Path, now: datetime
 ) -> None:
     flagged(workbook, "C005", "invite-teammate")
     note = "=SUM(1) waiting on <their> IT & legal"
-    perform(services, cmd.Pause("C005", by=SAM, note=note), now)
+    perform(ports, cmd.Pause("C005", by=SAM, note=note), now)
 
     assert workbook.row("onboarding", "customer id", "C005")["paused"] is True
     state = workbook.row("og-state", "customer id", "C005")
@@ -169,21 +168,21 @@ def test_pause_ticks_the_box_keeps_the_note_as_text_and_offers_resume(
 
 
 def test_pause_of_a_paused_or_finished_customer_is_refused_before_anything_is_written(
-    workbook: InMemoryWorkbook, services: Services, now: datetime
+    workbook: InMemoryWorkbook, ports: Ports, now: datetime
 ) -> None:
     writes = workbook.writes
     with pytest.raises(AlreadyDone):
-        perform(services, cmd.Pause("C007", by=SAM), now)
+        perform(ports, cmd.Pause("C007", by=SAM), now)
     with pytest.raises(ActionError) as finished:
-        perform(services, cmd.Pause("C010", by=SAM), now)
+        perform(ports, cmd.Pause("C010", by=SAM), now)
     assert finished.value.code == "finished"
     assert workbook.writes == writes
 
 
 def test_resume_clears_the_pause_and_the_next_tick_carries_on(
-    workbook: InMemoryWorkbook, services: Services, now: datetime
+    workbook: InMemoryWorkbook, ports: Ports, now: datetime
 ) -> None:
-    outcome = perform(services, cmd.Resume("C007", by=SAM), now)
+    outcome = perform(ports, cmd.Resume("C007", by=SAM), now)
 
     assert workbook.row("onboarding", "customer id", "C007")["paused"] is False
     state = workbook.row("og-state", "customer id", "C007")
@@ -199,17 +198,17 @@ def test_resume_clears_the_pause_and_the_next_tick_carries_on(
     assert not [e for e in plan.effects if isinstance(e, NoticeResume)]  # audited once, here
 
 
-def test_resume_of_a_customer_not_paused_is_already_done(services: Services, now: datetime) -> None:
+def test_resume_of_a_customer_not_paused_is_already_done(ports: Ports, now: datetime) -> None:
     with pytest.raises(AlreadyDone):
-        perform(services, cmd.Resume("C003", by=SAM), now)
+        perform(ports, cmd.Resume("C003", by=SAM), now)
 
 
 def test_hand_off_sets_the_new_owner_and_sends_them_the_journey_so_far(
-    workbook: InMemoryWorkbook, services: Services, outbox: Path, now: datetime
+    workbook: InMemoryWorkbook, ports: Ports, outbox: Path, now: datetime
 ) -> None:
     flagged(workbook, "C005", "invite-teammate")
-    perform(services, cmd.Pause("C005", by=SAM, note="<!channel> budget freeze"), now)
-    perform(services, cmd.HandOff("C005", by=SAM, to="alex chen"), now + timedelta(minutes=5))
+    perform(ports, cmd.Pause("C005", by=SAM, note="<!channel> budget freeze"), now)
+    perform(ports, cmd.HandOff("C005", by=SAM, to="alex chen"), now + timedelta(minutes=5))
 
     assert workbook.row("onboarding", "customer id", "C005")["handed off to"] == ALEX
     state = workbook.row("og-state", "customer id", "C005")
@@ -232,21 +231,21 @@ def test_hand_off_sets_the_new_owner_and_sends_them_the_journey_so_far(
 
 
 def test_hand_off_to_someone_not_on_the_team_is_refused(
-    workbook: InMemoryWorkbook, services: Services, outbox: Path, now: datetime
+    workbook: InMemoryWorkbook, ports: Ports, outbox: Path, now: datetime
 ) -> None:
     writes = workbook.writes
     with pytest.raises(ActionError) as refused:
-        perform(services, cmd.HandOff("C005", by=SAM, to="Jordan"), now)
+        perform(ports, cmd.HandOff("C005", by=SAM, to="Jordan"), now)
     assert refused.value.code == "not_a_member"
     with pytest.raises(AlreadyDone):
-        perform(services, cmd.HandOff("C008", by=SAM, to="U02ALEXCHEN"), now)
+        perform(ports, cmd.HandOff("C008", by=SAM, to="U02ALEXCHEN"), now)
     assert workbook.writes == writes and read_outbox(outbox) == []
 
 
 def test_clear_hand_off_resumes_the_guide(
-    workbook: InMemoryWorkbook, services: Services, now: datetime
+    workbook: InMemoryWorkbook, ports: Ports, now: datetime
 ) -> None:
-    perform(services, cmd.ClearHandOff("C008", by=ALEX), now)
+    perform(ports, cmd.ClearHandOff("C008", by=ALEX), now)
 
     assert workbook.row("onboarding", "customer id", "C008")["handed off to"] is None
     assert workbook.row("og-state", "customer id", "C008")["handed off to"] is None
@@ -255,16 +254,16 @@ def test_clear_hand_off_resumes_the_guide(
         entry["detail"]
     )
     with pytest.raises(AlreadyDone):
-        perform(services, cmd.ClearHandOff("C008", by=ALEX), now)
+        perform(ports, cmd.ClearHandOff("C008", by=ALEX), now)
 
 
 def test_nudge_resends_the_step_through_a_fresh_done_link_once_per_press(
-    workbook: InMemoryWorkbook, services: Services, outbox: Path, now: datetime
+    workbook: InMemoryWorkbook, ports: Ports, outbox: Path, now: datetime
 ) -> None:
-    perform(services, cmd.Nudge("C003", by=SAM, subject="Quick one, Ines"), now)
+    perform(ports, cmd.Nudge("C003", by=SAM, subject="Quick one, Ines"), now)
     with pytest.raises(AlreadyDone):  # a double click
-        perform(services, cmd.Nudge("C003", by=SAM), now + timedelta(minutes=1))
-    perform(services, cmd.Nudge("C003", by=SAM), now + timedelta(hours=2))
+        perform(ports, cmd.Nudge("C003", by=SAM), now + timedelta(minutes=1))
+    perform(ports, cmd.Nudge("C003", by=SAM), now + timedelta(hours=2))
 
     send = send_row(workbook, "C003", "invite-teammate")
     assert (send["reminders sent"], send["last reminded"]) == (2, "2026-11-20 12:00")
@@ -272,7 +271,7 @@ def test_nudge_resends_the_step_through_a_fresh_done_link_once_per_press(
     first = mails(outbox)[0]
     assert first["to"] == "ines@cobalt.example" and first["tags"]["kind"] == "nudge"
     token = parse_qs(urlsplit(first["text"].split("one click:\n")[1].split()[0]).query)["t"][0]
-    link = services.signer.verify(token, now)
+    link = ports.signer.verify(token, now)
     assert (link.customer_id, link.journey_id, link.step_id) == (
         "C003",
         "C003/standard/2026-11-16",
@@ -282,12 +281,12 @@ def test_nudge_resends_the_step_through_a_fresh_done_link_once_per_press(
 
 
 def test_a_nudge_retried_after_a_failed_write_sends_once(
-    workbook: InMemoryWorkbook, services: Services, outbox: Path, now: datetime
+    workbook: InMemoryWorkbook, ports: Ports, outbox: Path, now: datetime
 ) -> None:
     workbook.fail_commits = 1
     with pytest.raises(WorkbookError):
-        perform(services, cmd.Nudge("C003", by=SAM), now)
-    perform(services, cmd.Nudge("C003", by=SAM), now + timedelta(minutes=2))
+        perform(ports, cmd.Nudge("C003", by=SAM), now)
+    perform(ports, cmd.Nudge("C003", by=SAM), now + timedelta(minutes=2))
     assert len(mails(outbox)) == 1
     assert len(audits(workbook, "C003")) == 1
 
@@ -298,24 +297,24 @@ def test_a_nudge_retried_after_a_failed_write_sends_once(
 )
 def test_nudge_is_refused_when_there_is_nobody_to_nudge(
     workbook: InMemoryWorkbook,
-    services: Services,
+    ports: Ports,
     outbox: Path,
     now: datetime,
     customer_id: str,
     code: str,
 ) -> None:
     with pytest.raises(ActionError) as refused:
-        perform(services, cmd.Nudge(customer_id, by=SAM), now)
+        perform(ports, cmd.Nudge(customer_id, by=SAM), now)
     assert refused.value.code == code
     assert mails(outbox) == []
 
 
 def test_the_done_link_marks_the_step_done_and_returns_the_checklist(
-    workbook: InMemoryWorkbook, services: Services, outbox: Path, now: datetime
+    workbook: InMemoryWorkbook, ports: Ports, outbox: Path, now: datetime
 ) -> None:
     flagged(workbook, "C003", "invite-teammate")
     journey = "C003/standard/2026-11-16"
-    outcome = perform(services, cmd.MarkDone("C003", journey, "invite-teammate"), now)
+    outcome = perform(ports, cmd.MarkDone("C003", journey, "invite-teammate"), now)
 
     send = send_row(workbook, "C003", "invite-teammate")
     assert (send["done at"], send["done by"]) == ("2026-11-20 10:00", "customer")
@@ -328,23 +327,23 @@ def test_the_done_link_marks_the_step_done_and_returns_the_checklist(
     assert [a["action"] for a in audits(workbook, "C003")] == ["done"]
     assert "Ines Duarte marked 'Invite a teammate' done" in slack(outbox, "chat.update")[0]["text"]
     with pytest.raises(AlreadyDone) as again:
-        perform(services, cmd.MarkDone("C003", journey, "invite-teammate"), now)
+        perform(ports, cmd.MarkDone("C003", journey, "invite-teammate"), now)
     assert again.value.checklist == outcome.checklist  # the page needs no second read
     with pytest.raises(ActionError) as stale:
-        perform(services, cmd.MarkDone("C003", "C003/standard/2026-01-05", "connect-data"), now)
+        perform(ports, cmd.MarkDone("C003", "C003/standard/2026-01-05", "connect-data"), now)
     assert stale.value.code == "stale_link"
     with pytest.raises(ActionError) as early:
-        perform(services, cmd.MarkDone("C003", journey, "book-checkin"), now)
+        perform(ports, cmd.MarkDone("C003", journey, "book-checkin"), now)
     assert early.value.code == "not_sent"
 
 
 def test_an_unknown_customer_and_a_row_that_needs_fixing_are_refused(
-    services: Services, now: datetime
+    ports: Ports, now: datetime
 ) -> None:
     with pytest.raises(UnknownCustomer):
-        perform(services, cmd.Pause("C404", by=SAM), now)
+        perform(ports, cmd.Pause("C404", by=SAM), now)
     with pytest.raises(ActionError) as broken:
-        perform(services, cmd.Pause("C012", by=SAM), now)
+        perform(ports, cmd.Pause("C012", by=SAM), now)
     assert broken.value.code == "invalid_row" and "contact email" in broken.value.message
 
 
@@ -362,10 +361,10 @@ def test_an_unknown_customer_and_a_row_that_needs_fixing_are_refused(
     ids=lambda c: type(c).__name__,
 )
 def test_every_action_is_one_read_one_write_and_one_audit_row(
-    workbook: InMemoryWorkbook, services: Services, now: datetime, command: cmd.Command
+    workbook: InMemoryWorkbook, ports: Ports, now: datetime, command: cmd.Command
 ) -> None:
     reads, writes, audited = workbook.reads, workbook.writes, len(workbook.rows("og-audit"))
-    perform(services, command, now)
+    perform(ports, command, now)
     assert (workbook.reads - reads, workbook.writes - writes) == (1, 1)
     assert len(workbook.rows("og-audit")) == audited + 1
     assert sorted(workbook.last_read[1]) == sorted(APPEND_ONLY)
@@ -384,10 +383,10 @@ class _SlackDown:
 
 
 def test_a_flag_that_cannot_be_updated_does_not_undo_the_action(
-    workbook: InMemoryWorkbook, services: Services, now: datetime
+    workbook: InMemoryWorkbook, ports: Ports, now: datetime
 ) -> None:
     flagged(workbook, "C005", "invite-teammate")
-    outcome = perform(replace(services, notifier=_SlackDown()), cmd.HandOff("C005", SAM, ALEX), now)
+    outcome = perform(replace(ports, notifier=_SlackDown()), cmd.HandOff("C005", SAM, ALEX), now)
 
     assert workbook.row("onboarding", "customer id", "C005")["handed off to"] == ALEX
     assert "could not be sent" in outcome.message and "could not be updated" in outcome.message

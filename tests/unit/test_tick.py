@@ -6,7 +6,16 @@ from datetime import date
 from typing import Any
 
 from guide.reading import read_book
-from guide.tick import Enroll, Escalate, Finish, Flag, NoticeResume, SendStep, TickPlan, decide
+from guide.tick.decide import (
+    Enroll,
+    Escalate,
+    FinishJourney,
+    Flag,
+    NoticeResume,
+    SendStep,
+    TickPlan,
+    decide,
+)
 from tests.builders import config_rows, customer, send, snapshot
 
 MON, TUE, WED, THU, FRI = (date(2026, 11, d) for d in (2, 3, 4, 5, 6))
@@ -122,7 +131,7 @@ def test_every_step_done_finishes_the_journey() -> None:
         send("C1", s, "2026-11-02 09:00", done="2026-11-03 09:00")
         for s in ("connect", "invite", "checkin")
     ]
-    assert tick([customer("C1")], WED, sends=sends).effects == [Finish("C1", J1, by="guide")]
+    assert tick([customer("C1")], WED, sends=sends).effects == [FinishJourney("C1", J1, by="guide")]
 
 
 def test_a_re_enrolled_customer_starts_a_new_journey() -> None:

@@ -3,45 +3,60 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from guide import audit, journey, messages, records
-from guide.cells import stamp
+from guide import journey, messages
 from guide.commands import ActionError, UnknownCustomer
 from guide.model import Book, Customer, GuideState
-from guide.ports import NotifierError, SlackMessage
-from guide.services import Services
+from guide.ports import NotifierError, Ports, SlackMessage
+from guide.unit_of_work import AfterCommit, Work
 from guide.workbook import Changes
-from sheets.schema import AUDIT
+from guide.writes import StateUpdates
 
 log = logging.getLogger("guide.actions")
 
 
 @dataclass
-class Unit:
-    """The book as read under the lock, the customer acted on, and the changes building up."""
+class CustomerWork:
+    """A unit of work narrowed to the one customer an action is about."""
 
-    services: Services
-    book: Book
-    now: datetime  # aware: link expiry
-    local: datetime  # team time, naive: how the sheet shows times
+    work: Work
     customer: Customer
-    state: GuideState | None
-    changes: Changes = field(default_factory=Changes)
+    state: GuideState | None  # the customer's og-state record as read, if any
 
-    def __post_init__(self) -> None:
-        self.states = records.StateUpdates(self.book.states)
+    @property
+    def ports(self) -> Ports:
+        return self.work.ports
+
+    @property
+    def book(self) -> Book:
+        return self.work.book
+
+    @property
+    def changes(self) -> Changes:
+        return self.work.changes
+
+    @property
+    def states(self) -> StateUpdates:
+        return self.work.states
+
+    @property
+    def now(self) -> datetime:
+        return self.work.now
+
+    @property
+    def local(self) -> datetime:
+        return self.work.local
+
+    @property
+    def when(self) -> str:
+        return self.work.when
 
     @property
     def journey_id(self) -> str:
         return self.customer.journey_id()
-
-    @property
-    def when(self) -> str:
-        return stamp(self.local)
 
     def state_after(self, **values: Any) -> GuideState:
         """The og-state record as it will be: for the audit's 'after'."""
@@ -52,17 +67,14 @@ class Unit:
         self, by: str, action: str, before: dict[str, Any], after: dict[str, Any], detail: str
     ) -> None:
         """The action's one og-audit row, in the same write as its changes."""
-        row = audit.row(
-            self.local,
-            by,
-            action,
-            self.customer.customer_id,
-            self.journey_id,
-            before,
-            after,
-            detail,
+        self.work.audit(
+            by, action, self.customer.customer_id, self.journey_id, before, after, detail
         )
-        self.changes.append(AUDIT.name, row)
+
+    def after_commit(self, effect: AfterCommit) -> None:
+        """Run ``effect`` once the write has landed; it returns a warning for the person or
+        None. An email or message must never go out for a change that was not saved."""
+        self.work.after_commit.append(effect)
 
 
 @dataclass
@@ -72,8 +84,6 @@ class Done:
     message: str
     flag: str | None = None  # None: the flag is left as it is
     buttons: tuple[messages.Button, ...] = ()
-    # Slack effects after the write; each returns a warning for the person, or None.
-    after_write: list[Callable[[], str | None]] = field(default_factory=list)
     checklist: tuple[tuple[str, str], ...] = ()
 
 
@@ -112,7 +122,7 @@ def held(since: datetime | None, until: datetime) -> str:
     return f"{count} {name}{'' if count == 1 else 's'}"
 
 
-def update_flag(unit: Unit, done: Done) -> str | None:
+def update_flag(unit: CustomerWork, done: Done) -> str | None:
     """Rewrite the customer's Slack flag to say what was done; a failure is a warning only."""
     state = unit.state
     if state is None or not state.flag_channel or not state.flag_ts or done.flag is None:
@@ -120,7 +130,7 @@ def update_flag(unit: Unit, done: Done) -> str | None:
     text, blocks = journey.flag_note(unit.customer, state, done.flag, done.buttons)
     message = SlackMessage(state.flag_channel, text, blocks)
     try:
-        unit.services.notifier.update(state.flag_channel, state.flag_ts, message)
+        unit.ports.notifier.update(state.flag_channel, state.flag_ts, message)
     except NotifierError as err:
         log.warning("flag update failed for %s: %s", unit.customer.customer_id, err)
         return f"(The Slack flag could not be updated: {err}.)"

@@ -1,7 +1,7 @@
 """The daily tick's decision: (book, today) -> effects. Pure; nothing here touches the world.
 
-``decide`` says what should happen; ``guide.runner`` carries it out. Keeping them apart is what
-lets ``tick --dry-run`` print exactly what a real tick would do.
+``decide`` says what should happen; ``guide.tick.effects`` carries it out. Keeping them apart is
+what lets ``tick --dry-run`` print exactly what a real tick would do.
 """
 
 from __future__ import annotations
@@ -32,7 +32,9 @@ class SendStep:
 
 
 @dataclass(frozen=True)
-class Finish:
+class FinishJourney:
+    """Every step is done: the wrap-up email, the journey archived."""
+
     customer_id: str
     journey_id: str
     by: str
@@ -69,7 +71,7 @@ class NoticeResume:
     what: str  # "pause" or "hand-off"
 
 
-Effect = Enroll | SendStep | Finish | Flag | Escalate | NoticeResume
+Effect = Enroll | SendStep | FinishJourney | Flag | Escalate | NoticeResume
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,7 @@ def _decide_customer(book: Book, customer: Customer, today: date, plan: TickPlan
     sends = book.journey_sends(journey_id)
     step = current_step(steps, sends)
     if step is None:
-        plan.effects.append(Finish(customer.customer_id, journey_id, by="guide"))
+        plan.effects.append(FinishJourney(customer.customer_id, journey_id, by="guide"))
         status("finishing", detail="every step done")
         return
     send = sends.get(step.step_id)

@@ -1,0 +1,81 @@
+"""A tick's effects carried out: prepared in order, the outside ones sent once each through the
+ledger, on a small thread pool when each is a network round trip (``Ports.effect_workers``), then
+recorded in the original order so the tick's one write is deterministic.
+
+Every outside effect (an email, a Slack post) runs under a ledger key that names the journey and
+step, so a tick re-run after a crash, or run twice in a day, finds it done and only writes the
+record. Each kind of effect lives in its own module: ``mail`` (step and wrap-up emails),
+``slack`` (flags and escalations), ``sheet`` (what the sheet alone records).
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+from guide.model import Problem
+from guide.ports import AlreadyInProgress, MailerError, NotifierError
+from guide.tick.decide import (
+    Effect,
+    Enroll,
+    Escalate,
+    FinishJourney,
+    Flag,
+    NoticeResume,
+    SendStep,
+)
+from guide.tick.effects import mail, sheet, slack
+from guide.tick.effects.context import Outside, Receipt, TickContext
+from guide.tick.report import TickReport
+from guide.unit_of_work import Work
+
+__all__ = ["carry_out"]
+
+LEDGER_ERRORS = (AlreadyInProgress, MailerError, NotifierError)
+
+
+def carry_out(work: Work, effects: list[Effect], report: TickReport) -> None:
+    """Carry ``effects`` out within ``work``: sheet-only ones recorded at once, outside ones sent
+    once each and recorded in order. A failed send is a problem in the report; the next tick
+    tries it again."""
+    tick = TickContext(work, report)
+    outside = [o for o in (_prepare(tick, e) for e in effects) if o is not None]
+    workers = work.ports.effect_workers
+    if workers > 1 and len(outside) > 1:
+        with ThreadPoolExecutor(workers, thread_name_prefix="og-effect") as pool:
+            results = list(pool.map(lambda o: _once(tick, o), outside))
+    else:
+        results = [_once(tick, o) for o in outside]
+    for item, (receipt, problem) in zip(outside, results, strict=True):
+        if receipt is not None:
+            item.record(receipt)
+        elif problem is not None:
+            report.failures.append(problem)
+
+
+def _prepare(tick: TickContext, effect: Effect) -> Outside | None:
+    """Record a sheet-only effect now; give an outside one back to be sent."""
+    match effect:
+        case Enroll():
+            sheet.enroll(tick, effect)
+            return None
+        case NoticeResume():
+            sheet.notice_resume(tick, effect)
+            return None
+        case SendStep():
+            return mail.send_step(tick, effect)
+        case FinishJourney():
+            return mail.finish_journey(tick, effect)
+        case Flag():
+            return slack.flag(tick, effect)
+        case Escalate():
+            return slack.escalate(tick, effect)
+    raise TypeError(f"no way to carry out {effect!r}")
+
+
+def _once(tick: TickContext, item: Outside) -> tuple[Receipt | None, Problem | None]:
+    """Run an outside effect through the ledger; a failure is reported and skipped."""
+    try:
+        return tick.work.ports.ledger.once(item.key, item.run), None
+    except LEDGER_ERRORS as err:
+        message = f"{item.key}: {err} (will retry on the next tick)"
+        return None, Problem("tick", None, None, message, item.customer_id)
