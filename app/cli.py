@@ -47,7 +47,7 @@ def cmd_tick(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from adapters.xlsx_workbook import XlsxWorkbook
-    from sheets.demo import build_demo, last_business_day
+    from app.demo import build_demo, last_business_day
 
     folder = Path(args.dir)
     if folder.exists():

@@ -21,7 +21,7 @@ import tempfile
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from slack_sdk import WebClient
 
@@ -31,15 +31,15 @@ from adapters.ledger import IdempotencyLedger, SqlitePersistenceLayer
 from adapters.locks import LocalFileLock
 from adapters.outbox import OutboxMailer, OutboxNotifier
 from adapters.xlsx_workbook import XlsxWorkbook
+from app.demo import build_demo
 from app.function_url import LocalContext
 from app.slack_app import build_app
 from bench.workload import workload
+from fakes.sheets_server import FakeSheetsServer, gspread_workbook
+from fakes.slack_signing import SlackWithResponses, block_actions, flag_value, signed_event
 from guide.actions import perform
 from guide.links import LinkSigner
 from guide.ports import Ports
-from sheets.demo import build_demo
-from tests.fakes.sheets_server import FakeSheetsServer, gspread_workbook
-from tests.fakes.slack_signing import SlackWithResponses, block_actions, flag_value, signed_event
 
 TODAY = date(2026, 11, 23)
 SECRET = "bench-signing-secret-0123456789"
@@ -145,8 +145,9 @@ def measure_actions(
     runs = max(1, min(presses, cold_runs))
     with (
         tempfile.TemporaryDirectory(prefix="og-action-bench-") as tmp,
-        SlackWithResponses(token=TOKEN) as slack,
+        SlackWithResponses(token=TOKEN) as started,
     ):
+        slack = cast(SlackWithResponses, started)
         folder = Path(tmp)
         cold = _cold(runs, folder, slack)
         warm, calls = _warm(presses, latency, folder, slack)

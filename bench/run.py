@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.workload import workload
-from tests.fakes.sheets_server import FakeSheetsServer
+from fakes.sheets_server import FakeSheetsServer
 
 SIZES = (1_000, 10_000)
 RUNS = 3

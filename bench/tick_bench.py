@@ -18,10 +18,10 @@ from zoneinfo import ZoneInfo
 from adapters.ledger import IdempotencyLedger, SqlitePersistenceLayer
 from adapters.locks import LocalFileLock
 from adapters.outbox import OutboxMailer, OutboxNotifier
+from fakes.sheets_server import FakeSheetsServer, gspread_workbook
 from guide.links import LinkSigner
 from guide.ports import Ports
 from guide.tick import run_tick
-from tests.fakes.sheets_server import FakeSheetsServer, gspread_workbook
 
 
 class _Remote(FakeSheetsServer):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
+from app.demo import business_days_ago
 from guide.cells import stamp
-from sheets.demo import business_days_ago
 from sheets.schema import AUDIT, BY_NAME, CONFIG, ONBOARDING, PLANS, SENDS, SENDS_ARCHIVE, STATE
 
 STEPS = 8

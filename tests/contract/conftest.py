@@ -17,8 +17,9 @@ import pytest
 from moto import mock_aws
 
 from adapters.xlsx_workbook import XlsxWorkbook
+from fakes.memory_workbook import InMemoryWorkbook
+from fakes.sheets_server import FakeSheetsServer, gspread_workbook
 from guide.ports import Workbook
-from tests.fakes.sheets_server import FakeSheetsServer, gspread_workbook
 
 Tabs = dict[str, list[list[Any]]]
 MakeWorkbook = Callable[[Tabs], Workbook]
@@ -59,7 +60,7 @@ def fresh_sheets_server(sheets_server: FakeSheetsServer) -> Iterator[FakeSheetsS
     sheets_server.latency = 0.0
 
 
-@pytest.fixture(params=["xlsx", "gsheets"])
+@pytest.fixture(params=["xlsx", "gsheets", "memory"])
 def make_workbook(
     request: pytest.FixtureRequest, tmp_path: Path, fresh_sheets_server: FakeSheetsServer
 ) -> MakeWorkbook:
@@ -72,6 +73,15 @@ def make_workbook(
             return XlsxWorkbook(path)
 
         return make_xlsx
+
+    if request.param == "memory":
+
+        def make_memory(tabs: Tabs) -> Workbook:
+            workbook = InMemoryWorkbook()
+            workbook.tabs = {name: [list(row) for row in rows] for name, rows in tabs.items()}
+            return workbook
+
+        return make_memory
 
     def make_gsheets(tabs: Tabs) -> Workbook:
         spreadsheet_id = f"sheet-{next(_ids)}"

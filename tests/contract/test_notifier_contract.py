@@ -14,8 +14,8 @@ import pytest
 
 from adapters.outbox import OutboxNotifier, read_outbox
 from adapters.slack_notifier import SlackNotifier, web_client
+from fakes.slack_server import FakeSlackServer
 from guide.ports import Notifier, NotifierError, SlackMessage
-from tests.fakes.slack_server import FakeSlackServer
 
 TOKEN = "xoxb-test-token"
 CHANNEL = "C0FLAGS"

@@ -7,11 +7,11 @@ from datetime import date, datetime
 
 import pytest
 
+from fakes.sheets_server import FakeSheetsServer, gspread_workbook
 from guide.ports import WorkbookError
 from guide.workbook import Changes
 from sheets.schema import AUDIT, CONFIG, ONBOARDING, SENDS
 from tests.contract.conftest import MakeWorkbook
-from tests.fakes.sheets_server import FakeSheetsServer, gspread_workbook
 
 HEADER = ["customer id", "company", "contact email", "plan", "owner"]
 

@@ -16,13 +16,13 @@ from zoneinfo import ZoneInfo
 
 from adapters.xlsx_workbook import XlsxWorkbook
 from app.bootstrap import build_ports
+from app.demo import build_demo
 from app.secrets import load_secrets
 from app.settings import Settings
 from guide.model import Book
 from guide.ports import Ports
 from guide.reading import read_book
 from guide.tick import run_tick
-from sheets.demo import build_demo
 from sheets.schema import TICK_READS
 
 TODAY = date(2026, 11, 23)  # a Monday

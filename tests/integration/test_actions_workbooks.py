@@ -19,14 +19,14 @@ import pytest
 
 from adapters.outbox import read_outbox
 from adapters.xlsx_workbook import XlsxWorkbook
+from app.demo import build_demo
+from fakes.sheets_server import FakeSheetsServer, gspread_workbook
 from guide import commands as cmd
 from guide.actions import perform
 from guide.ports import Workbook, WorkbookError
 from guide.tick import run_tick
-from sheets.demo import build_demo
 from sheets.schema import TABS
 from tests.conftest import MakePorts
-from tests.fakes.sheets_server import FakeSheetsServer, gspread_workbook
 
 TODAY = datetime(2026, 11, 20).date()
 SAM, ALEX = "Sam Rivera", "Alex Chen"

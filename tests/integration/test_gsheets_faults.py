@@ -14,9 +14,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from adapters.gsheets import DEFAULT_TIMEOUT, GoogleSheetsWorkbook
+from fakes.sheets_server import FakeSheetsServer, gspread_workbook
 from guide.ports import WorkbookError
 from guide.workbook import Changes
-from tests.fakes.sheets_server import FakeSheetsServer, gspread_workbook
 
 HEADER = ["customer id", "plan", "owner"]
 

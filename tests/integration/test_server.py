@@ -15,7 +15,7 @@ import requests
 import app.slack_endpoint
 from app import bootstrap
 from app.server import ROUTES, serve_in_background
-from tests.fakes.slack_signing import SlackWithResponses, block_actions, form_body, signed_headers
+from fakes.slack_signing import SlackWithResponses, block_actions, form_body, signed_headers
 from tests.integration.endpoints import NOW, SECRET, TOKEN, Demo, flag_for, make_demo
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"

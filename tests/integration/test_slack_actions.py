@@ -20,9 +20,7 @@ from slack_sdk import WebClient
 from app.function_url import LocalContext
 from app.slack_app import FAILED, build_app
 from app.slack_endpoint import MALFORMED, SlackEndpoint
-from guide.actions import perform
-from guide.ports import Ports, WorkbookError
-from tests.fakes.slack_signing import (
+from fakes.slack_signing import (
     SlackWithResponses,
     block_actions,
     flag_value,
@@ -31,6 +29,8 @@ from tests.fakes.slack_signing import (
     text_value,
     view_submission,
 )
+from guide.actions import perform
+from guide.ports import Ports, WorkbookError
 from tests.integration.endpoints import NOW, SECRET, TOKEN, Demo, flag_for, make_demo
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"

@@ -22,20 +22,20 @@ import pytest
 from adapters.ledger import IdempotencyLedger, SqlitePersistenceLayer
 from adapters.locks import LocalFileLock
 from adapters.outbox import OutboxMailer, OutboxNotifier, read_outbox
+from app.demo import build_demo
 from bench.workload import workload
-from guide.links import LinkSigner
-from guide.ports import Ports, Workbook, WorkbookError
-from guide.tick import run_tick
-from sheets.demo import build_demo
-from sheets.schema import AUDIT, STATE, TABS
-from tests.conftest import DONE_URL, LINK_KEY
-from tests.fakes.crashing import (
+from fakes.crashing import (
     Crash,
     CrashingLedger,
     CrashingMailer,
     CrashingWorkbook,
 )
-from tests.fakes.sheets_server import FakeSheetsServer, gspread_workbook
+from fakes.sheets_server import FakeSheetsServer, gspread_workbook
+from guide.links import LinkSigner
+from guide.ports import Ports, Workbook, WorkbookError
+from guide.tick import run_tick
+from sheets.schema import AUDIT, STATE, TABS
+from tests.conftest import DONE_URL, LINK_KEY
 
 TODAY = date(2026, 11, 23)
 NINE_AM_NEW_YORK = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)

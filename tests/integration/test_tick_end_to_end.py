@@ -23,14 +23,14 @@ from adapters.ledger import IdempotencyLedger, SqlitePersistenceLayer
 from adapters.locks import LocalFileLock
 from adapters.outbox import OutboxEntry, OutboxMailer, OutboxNotifier, read_outbox
 from adapters.xlsx_workbook import XlsxWorkbook
+from app.demo import build_demo
+from fakes.sheets_server import FakeSheetsServer, gspread_workbook
 from guide.links import LinkError, LinkSigner
 from guide.ports import Ports, Workbook
 from guide.tick import TickReport, run_tick
 from guide.workbook import Changes
-from sheets.demo import build_demo
 from sheets.schema import TABS
 from tests.conftest import DONE_URL, LINK_KEY
-from tests.fakes.sheets_server import FakeSheetsServer, gspread_workbook
 
 TODAY = date(2026, 11, 23)  # a Monday
 NINE_AM_NEW_YORK = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)

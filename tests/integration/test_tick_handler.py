@@ -19,8 +19,8 @@ from adapters.outbox import read_outbox
 from adapters.xlsx_workbook import XlsxWorkbook
 from app.bootstrap import ports_from_env
 from app.cli import main
+from app.demo import build_demo
 from functions.tick import handler
-from sheets.demo import build_demo
 from sheets.schema import TABS
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"

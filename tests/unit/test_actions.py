@@ -16,6 +16,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from adapters.outbox import read_outbox
+from app.demo import build_demo
+from fakes.memory_workbook import InMemoryWorkbook
 from guide import commands as cmd
 from guide.actions import perform
 from guide.commands import ActionError, AlreadyDone, UnknownCustomer
@@ -24,10 +26,8 @@ from guide.reading import read_book
 from guide.tick.decide import NoticeResume, decide
 from guide.workbook import Changes
 from guide.writes import StateUpdates
-from sheets.demo import build_demo
 from sheets.schema import APPEND_ONLY, TICK_READS
 from tests.conftest import MakePorts
-from tests.fakes.memory_workbook import InMemoryWorkbook
 
 TODAY = datetime(2026, 11, 20).date()
 SAM, ALEX = "Sam Rivera", "Alex Chen"

@@ -23,8 +23,8 @@ from gspread.http_client import HTTPClient
 
 from adapters.gsheets import GoogleSheetsWorkbook
 from adapters.http_retry import mount_retry, sheets_retry
-from tests.fakes.sheets_ranges import batch_get
-from tests.fakes.sheets_requests import BadRequest, Sheet, apply_requests, cell_json, trim
+from fakes.sheets_ranges import batch_get
+from fakes.sheets_requests import BadRequest, Sheet, apply_requests, cell_json, trim
 
 GOOGLE_API = "https://sheets.googleapis.com"
 _STATUS = {
@@ -294,10 +294,13 @@ class LoopbackSession(requests.Session):
         super().__init__()
         self.base_url = base_url
 
-    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
-        if isinstance(url, str) and url.startswith(GOOGLE_API):
-            url = self.base_url + url[len(GOOGLE_API) :]
-        return super().request(method, url, *args, **kwargs)
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
+        target = url.decode() if isinstance(url, bytes) else url
+        if target.startswith(GOOGLE_API):
+            target = self.base_url + target[len(GOOGLE_API) :]
+        return super().request(
+            method if isinstance(method, str) else method.decode(), target, *args, **kwargs
+        )
 
 
 def sheets_session(server: FakeSheetsServer, *, attempts: int = 5) -> requests.Session:

@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 from slack_sdk.signature import SignatureVerifier
 
 from app.function_url import function_url_event
-from tests.fakes.slack_server import FakeSlackServer
+from fakes.slack_server import FakeSlackServer
 
 TEAM = "T0001"
 USER = {"id": "U0SAM", "username": "sam", "name": "sam", "team_id": TEAM}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.fakes.sheets_requests import BadRequest, Sheet, trim
+from fakes.sheets_requests import BadRequest, Sheet, trim
 
 _A1 = re.compile(r"^([A-Z]*)(\d*)(?::([A-Z]*)(\d*))?$")
 
