@@ -34,5 +34,9 @@ serve: $(STAMP)  ## the Slack and done-link Function URL handlers on 127.0.0.1:8
 	$(DEMO_ENV) SLACK_SIGNING_SECRET=$${SLACK_SIGNING_SECRET:-local-signing-secret} \
 		$(PY) -m app.cli serve
 
+.PHONY: digest-preview
+digest-preview: $(STAMP)  ## the demo's weekly digest: demo/digest/digest.html, .txt and a 600 px .png
+	$(PY) -m app.digest_preview --out demo/digest $(if $(TODAY),--today $(TODAY))
+
 clean:
 	rm -rf $(VENV) demo .pytest_cache .mypy_cache .ruff_cache

@@ -1,4 +1,8 @@
-"""Done links: signed, expiring tokens bound to one customer, journey and step.
+"""Done links and resume links: signed, expiring tokens.
+
+A done link is bound to one customer, journey and step. A resume link (in the weekly digest) is
+bound to one customer and to the very pause or hand-off it ends: it carries that hold's stamp, so
+a link for a pause that has since ended, or been replaced by a newer one, is recognisably stale.
 
 Hand-written on the standard library's ``hmac`` rather than a token library: the token is a few
 fields and an expiry, and keeping it here means the core has no third-party dependency. The
@@ -11,10 +15,17 @@ import base64
 import hashlib
 import hmac
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
 
 VERSION = "v1"
+# Each kind of token is signed under its own prefix, so no token verifies as another kind.
+RESUME_VERSION = "resume-v1"
+RESUME_TTL_DAYS = 7
+HOLDS = ("pause", "hand-off")
 
 
 class LinkError(Exception):
@@ -47,8 +58,8 @@ class LinkSigner:
             raise ValueError("the link-signing key must be at least 16 bytes")
         self._key = key
 
-    def _sign(self, body: str) -> str:
-        mac = hmac.new(self._key, f"{VERSION}.{body}".encode(), hashlib.sha256)
+    def _sign(self, body: str, version: str = VERSION) -> str:
+        mac = hmac.new(self._key, f"{version}.{body}".encode(), hashlib.sha256)
         return _b64(mac.digest())
 
     def token(self, customer_id: str, journey_id: str, step_id: str, expires_at: datetime) -> str:
@@ -67,15 +78,8 @@ class LinkSigner:
         return self.token(customer_id, journey_id, step_id, now + timedelta(days=ttl_days))
 
     def verify(self, token: str, now: datetime) -> DoneLink:
-        body, dot, signature = (token or "").strip().partition(".")
-        if not dot or not body or not signature:
-            raise LinkError("malformed", "This link is incomplete. Was it cut off when copied?")
-        if not hmac.compare_digest(self._sign(body), signature):
-            raise LinkError(
-                "tampered", "This link is not valid. Please use the link in your email."
-            )
+        payload = self._payload(token, VERSION)
         try:
-            payload = json.loads(_unb64(body))
             link = DoneLink(
                 customer_id=str(payload["c"]),
                 journey_id=str(payload["j"]),
@@ -87,3 +91,97 @@ class LinkSigner:
         if now >= link.expires_at:
             raise LinkError("expired", "This link has expired. Your contact can send a fresh one.")
         return link
+
+    def _payload(self, token: str, version: str) -> Any:
+        body, dot, signature = (token or "").strip().partition(".")
+        if not dot or not body or not signature:
+            raise LinkError("malformed", "This link is incomplete. Was it cut off when copied?")
+        if not hmac.compare_digest(self._sign(body, version), signature):
+            raise LinkError(
+                "tampered", "This link is not valid. Please use the link in your email."
+            )
+        try:
+            return json.loads(_unb64(body))
+        except ValueError:
+            raise LinkError("malformed", "This link is not valid.") from None
+
+    def resume_token(
+        self, customer_id: str, hold: str, held_at: datetime | None, expires_at: datetime
+    ) -> str:
+        if hold not in HOLDS:
+            raise ValueError(f"a resume link ends a pause or a hand-off, not {hold!r}")
+        payload = {
+            "c": customer_id,
+            "h": hold,
+            "a": hold_stamp(held_at),
+            "e": int(expires_at.timestamp()),
+        }
+        body = _b64(json.dumps(payload, separators=(",", ":")).encode())
+        return f"{body}.{self._sign(body, RESUME_VERSION)}"
+
+    def issue_resume(
+        self,
+        customer_id: str,
+        hold: str,
+        held_at: datetime | None,
+        now: datetime,
+        ttl_days: int = RESUME_TTL_DAYS,
+    ) -> str:
+        return self.resume_token(customer_id, hold, held_at, now + timedelta(days=ttl_days))
+
+    def verify_resume(self, token: str, now: datetime) -> ResumeLink:
+        payload = self._payload(token, RESUME_VERSION)
+        try:
+            link = ResumeLink(
+                customer_id=str(payload["c"]),
+                hold=str(payload["h"]),
+                held_at=str(payload["a"]),
+                expires_at=datetime.fromtimestamp(int(payload["e"]), tz=UTC),
+            )
+        except (ValueError, KeyError, TypeError):
+            raise LinkError("malformed", "This link is not valid.") from None
+        if link.hold not in HOLDS:
+            raise LinkError("malformed", "This link is not valid.")
+        if now >= link.expires_at:
+            raise LinkError("expired", "This link has expired. The next digest has a fresh one.")
+        return link
+
+
+@dataclass(frozen=True)
+class ResumeLink:
+    """Ends one hold: ``hold`` is "pause" or "hand-off", ``held_at`` that hold's stamp."""
+
+    customer_id: str
+    hold: str
+    held_at: str  # hold_stamp() of og-state's paused at / handed off at; "" when not recorded
+    expires_at: datetime
+
+    def resumes(self, held_at: datetime | None) -> bool:
+        """Is this link for the hold the customer is in now (stamped ``held_at``)? A link for a
+        pause that ended, or was replaced by a newer one, is stale and must not resume."""
+        return self.held_at == hold_stamp(held_at)
+
+
+def hold_stamp(held_at: datetime | None) -> str:
+    # Minutes, as the sheet keeps them: a stamp read back from og-state must match the link's.
+    if held_at is None:
+        return ""
+    return held_at.replace(tzinfo=None).isoformat(sep=" ", timespec="minutes")
+
+
+def link_url(base_url: str, token: str) -> str:
+    """The endpoint's URL with the token in its query string (keeping any query it has)."""
+    joiner = "&" if "?" in base_url else "?"
+    return f"{base_url}{joiner}{urlencode({'t': token})}"
+
+
+ResumeLinks = Callable[[str, str, datetime | None], str]
+
+
+def resume_links(signer: LinkSigner, base_url: str, now: datetime) -> ResumeLinks:
+    """What the digest needs: (customer id, hold, held at) -> a signed resume URL."""
+
+    def make(customer_id: str, hold: str, held_at: datetime | None) -> str:
+        return link_url(base_url, signer.issue_resume(customer_id, hold, held_at, now))
+
+    return make

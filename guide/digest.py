@@ -1,0 +1,209 @@
+"""The weekly digest's content: (book, today) -> who is paused, handed off, stalled, finished, new.
+
+Pure, like the tick: ``guide.digest_render`` turns a ``Digest`` into an email.
+
+Where each active customer stands, checked in the tick's order (finished, paused, handed off):
+paused, handed off, **not started** (no step email has gone out yet: no start date, or the first
+step not sent), **stalled** (the current step is past its expected business days, as the tick
+counts them) or **on track** (everything else, including a journey whose steps are all done and
+that the next tick finishes). So active = on track + not started + stalled + paused + handed off.
+
+**The week** is the seven days before ``today`` (a digest sent on Monday 30 Nov covers Monday 23
+to Sunday 29 Nov): run weekly on the same weekday, each day is counted in exactly one digest,
+whatever hour it runs. The 90-day median uses the 90 days before ``today`` likewise. A customer
+with no start date yet is listed as new: the next tick enrolls them.
+
+Every paused and every handed-off customer is in every digest, however old the hold, each with a
+resume link bound to that very hold (see ``guide.links.ResumeLink``).
+"""
+
+from __future__ import annotations
+
+import statistics
+from datetime import date, datetime, timedelta
+
+from guide.calendar import business_days_between
+from guide.digest_model import (
+    Digest,
+    Finished,
+    HandedOff,
+    New,
+    Numbers,
+    OwnerGroup,
+    Paused,
+    ResumeLinkMaker,
+    Stalled,
+)
+from guide.model import Book, Customer, GuideState, Step
+from guide.tick import current_step
+
+
+def digest_week(today: date) -> tuple[date, date]:
+    """The seven days before ``today``, first and last (inclusive)."""
+    return today - timedelta(days=7), today - timedelta(days=1)
+
+
+def build_digest(book: Book, today: date, resume_link: ResumeLinkMaker) -> Digest:
+    start, end = digest_week(today)
+    holidays = book.config.holidays
+    paused: list[Paused] = []
+    handed_off: list[HandedOff] = []
+    stalled: list[Stalled] = []
+    finished: list[Finished] = []
+    new: list[New] = []
+    on_track = not_started = 0
+    took_90: list[int] = []
+    for c in book.customers:
+        state = book.states.get(c.customer_id)
+        if c.finished:
+            took = _took(c, holidays)
+            if c.finished_on and start <= c.finished_on <= end:
+                finished.append(Finished(*_who(c), c.started_on, c.finished_on, took))
+            if c.finished_on and today - timedelta(days=90) <= c.finished_on < today:
+                took_90.extend([took] if took is not None else [])
+            continue
+        if c.started_on is None or start <= c.started_on <= end:
+            new.append(New(*_who(c), c.plan, c.started_on))
+        if c.paused:
+            paused.append(_paused(c, state, today, resume_link))
+        elif c.handed_off_to:
+            handed_off.append(_handed_off(book, c, state, today, resume_link))
+        else:
+            stall = _stall(book, c, state, today)
+            if isinstance(stall, Stalled):
+                stalled.append(stall)
+            elif stall == "not started":
+                not_started += 1
+            else:
+                on_track += 1
+
+    groups = _groups(paused, handed_off, stalled)
+    took_week = [f.took_days for f in finished if f.took_days is not None]
+    numbers = Numbers(
+        active=on_track + not_started + len(stalled) + len(paused) + len(handed_off),
+        on_track=on_track,
+        not_started=not_started,
+        stalled=len(stalled),
+        escalated=sum(s.escalated for s in stalled),
+        paused=len(paused),
+        handed_off=len(handed_off),
+        finished_this_week=len(finished),
+        new_this_week=len(new),
+        median_days_this_week=_median(took_week),
+        median_days_90=_median(took_90),
+        finished_90=len(took_90),
+    )
+    finished.sort(key=lambda f: (f.finished_on, f.name.casefold()))
+    new.sort(key=lambda n: (n.started_on or today, n.name.casefold()))
+    return Digest(today, start, end, numbers, groups, len(groups) > 1, tuple(finished), tuple(new))
+
+
+def _who(c: Customer) -> tuple[str, str, str]:
+    return c.customer_id, c.name, c.owner
+
+
+def _took(c: Customer, holidays: frozenset[date]) -> int | None:
+    if c.started_on is None or c.finished_on is None or c.finished_on < c.started_on:
+        return None
+    return business_days_between(c.started_on, c.finished_on, holidays)
+
+
+def _median(values: list[int]) -> float | None:
+    return float(statistics.median(values)) if values else None
+
+
+def _since(today: date, at: datetime | None) -> tuple[date | None, int | None]:
+    return (at.date(), (today - at.date()).days) if at else (None, None)
+
+
+def _paused(
+    c: Customer, state: GuideState | None, today: date, resume_link: ResumeLinkMaker
+) -> Paused:
+    # A box ticked in the sheet that the guide never recorded has no og-state stamp: it is
+    # still listed, "since unknown", and its resume link is bound to that missing stamp.
+    if state and state.paused_at:
+        at, by, note = state.paused_at, state.paused_by, state.pause_note
+    else:
+        at, by, note = None, "sheet", ""
+    since, days = _since(today, at)
+    url = resume_link(c.customer_id, "pause", at)
+    return Paused(*_who(c), by, note, since, days, url)
+
+
+def _handed_off(
+    book: Book, c: Customer, state: GuideState | None, today: date, resume_link: ResumeLinkMaker
+) -> HandedOff:
+    # og-state's stamp counts only if it is about the hand-off the sheet shows now.
+    recorded = (
+        state is not None
+        and state.handed_off_at is not None
+        and state.handed_off_to.casefold() == c.handed_off_to.casefold()
+    )
+    at = state.handed_off_at if state and recorded else None
+    by = state.handed_off_by if state and recorded else "sheet"
+    since, days = _since(today, at)
+    last_event, last_on = _last_event(book, c)
+    url = resume_link(c.customer_id, "hand-off", at)
+    return HandedOff(*_who(c), c.handed_off_to, by, since, days, last_event, last_on, url)
+
+
+def _last_event(book: Book, c: Customer) -> tuple[str, date | None]:
+    titles = {s.step_id: s.title for s in book.plans.get(c.plan, [])}
+    events: list[tuple[datetime, str]] = []
+    for send in book.journey_sends(c.journey_id()).values():
+        title = titles.get(send.step_id, send.step_id)
+        for at, what in (
+            (send.sent_at, "sent"),
+            (send.last_reminded, "reminded"),
+            (send.done_at, "done"),
+        ):
+            if at is not None:
+                events.append((at, f"“{title}” {what}"))
+    if not events:
+        return "no step sent yet", None
+    at, what = max(events, key=lambda e: e[0])
+    return what, at.date()
+
+
+def _stall(book: Book, c: Customer, state: GuideState | None, today: date) -> Stalled | str | None:
+    """The customer's stall, "not started", or None when on track. Counts as the tick does."""
+    if c.started_on is None:
+        return "not started"
+    steps: list[Step] = book.plans.get(c.plan, [])
+    sends = book.journey_sends(c.journey_id())
+    step = current_step(steps, sends)
+    send = sends.get(step.step_id) if step else None
+    if step is None or send is None or send.sent_at is None:
+        return "not started" if step is not None and step is steps[0] else None
+    clock_start = send.sent_at
+    if state and state.resumed_at and state.resumed_at > clock_start:
+        clock_start = state.resumed_at
+    waited = business_days_between(clock_start.date(), today, book.config.holidays)
+    overdue = waited - step.expected_days
+    if overdue <= 0:
+        return None
+    escalated = overdue >= book.config.escalate_after_days
+    return Stalled(
+        *_who(c), step.title, step.owned_by, waited, step.expected_days, overdue, escalated
+    )
+
+
+def _groups(
+    paused: list[Paused], handed_off: list[HandedOff], stalled: list[Stalled]
+) -> tuple[OwnerGroup, ...]:
+    """One group per owner with someone listed. Oldest holds and worst stalls first."""
+    listed = {p.owner for p in paused} | {h.owner for h in handed_off} | {s.owner for s in stalled}
+    owners = sorted(listed, key=str.casefold)
+    far_past = date.min  # an unknown start is the oldest: it has been forgotten the longest
+    paused.sort(key=lambda p: (p.since or far_past, p.name.casefold()))
+    handed_off.sort(key=lambda h: (h.since or far_past, h.name.casefold()))
+    stalled.sort(key=lambda s: (-s.overdue_days, s.name.casefold()))
+    return tuple(
+        OwnerGroup(
+            owner,
+            tuple(p for p in paused if p.owner == owner),
+            tuple(h for h in handed_off if h.owner == owner),
+            tuple(s for s in stalled if s.owner == owner),
+        )
+        for owner in owners
+    )
