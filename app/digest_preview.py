@@ -21,16 +21,16 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from adapters.xlsx_workbook import XlsxWorkbook
-from app.bootstrap import build_services
+from app.bootstrap import build_ports
+from app.demo import last_business_day
 from app.secrets import load_secrets
 from app.settings import Settings
 from guide.digest import build_digest
 from guide.digest_render import digest_email
 from guide.links import LinkSigner, resume_links
 from guide.reading import read_book
-from guide.runner import run_tick
+from guide.tick import run_tick
 from guide.workbook import Changes
-from sheets.demo import last_business_day
 from sheets.schema import ONBOARDING, TABS, TICK_READS
 
 PREVIEW_KEY = b"digest-preview-key-not-a-secret"
@@ -61,7 +61,7 @@ def _forgotten_pause(workbook: XlsxWorkbook, started: date) -> None:
 
 def build_preview(folder: Path, today: date) -> Path:
     """Write digest.html and digest.txt for the demo into ``folder``; return the HTML's path."""
-    from sheets.demo import build_demo
+    from app.demo import build_demo
 
     tick_day = last_business_day(today - timedelta(days=1))
     with tempfile.TemporaryDirectory() as tmp:
@@ -72,7 +72,7 @@ def build_preview(folder: Path, today: date) -> Path:
         env = {"OG_WORKBOOK": str(path), "OG_OUTBOX": str(Path(tmp) / "outbox")}
         settings = Settings.from_env(env)
         tick_at = datetime.combine(tick_day, datetime.min.time(), tzinfo=UTC)
-        run_tick(build_services(settings, load_secrets(settings)), tick_at, on=tick_day)
+        run_tick(build_ports(settings, load_secrets(settings)), tick_at, on=tick_day)
         book = read_book(workbook.read(TICK_READS))
     now = datetime.combine(today, datetime.min.time(), tzinfo=UTC)
     links = resume_links(LinkSigner(PREVIEW_KEY), RESUME_URL, now)

@@ -35,7 +35,7 @@ from guide.digest_model import (
     Stalled,
 )
 from guide.model import Book, Customer, GuideState, Step
-from guide.tick import current_step
+from guide.tick.decide import business_days_waited, current_step
 
 
 def digest_week(today: date) -> tuple[date, date]:
@@ -175,10 +175,7 @@ def _stall(book: Book, c: Customer, state: GuideState | None, today: date) -> St
     send = sends.get(step.step_id) if step else None
     if step is None or send is None or send.sent_at is None:
         return "not started" if step is not None and step is steps[0] else None
-    clock_start = send.sent_at
-    if state and state.resumed_at and state.resumed_at > clock_start:
-        clock_start = state.resumed_at
-    waited = business_days_between(clock_start.date(), today, book.config.holidays)
+    waited = business_days_waited(send, state, today, book.config.holidays)
     overdue = waited - step.expected_days
     if overdue <= 0:
         return None

@@ -6,6 +6,7 @@ what lets ``tick --dry-run`` print exactly what a real tick would do.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -103,6 +104,18 @@ def current_step(steps: list[Step], sends: dict[str, StepSend]) -> Step | None:
     return None
 
 
+def business_days_waited(
+    send: StepSend, state: GuideState | None, today: date, holidays: Collection[date]
+) -> int:
+    """How long the customer has had a sent step, in business days. Time spent paused or handed
+    off is not the customer stalling: after a resume the clock for the current step restarts."""
+    assert send.sent_at is not None
+    clock_start = send.sent_at
+    if state and state.resumed_at and state.resumed_at > clock_start:
+        clock_start = state.resumed_at
+    return business_days_between(clock_start.date(), today, holidays)
+
+
 def decide(book: Book, today: date) -> TickPlan:
     plan = TickPlan(today=today, problems=list(book.problems))
     for customer in book.customers:
@@ -150,12 +163,7 @@ def _decide_customer(book: Book, customer: Customer, today: date, plan: TickPlan
         status("new" if step is steps[0] else "next step", step.title, "step email goes out today")
         return
 
-    # Time spent paused or handed off is not the customer stalling: after a resume the clock
-    # for the current step starts again.
-    clock_start = send.sent_at
-    if guide_state and guide_state.resumed_at and guide_state.resumed_at > clock_start:
-        clock_start = guide_state.resumed_at
-    waited = business_days_between(clock_start.date(), today, book.config.holidays)
+    waited = business_days_waited(send, guide_state, today, book.config.holidays)
     overdue = waited - step.expected_days
     if overdue <= 0:
         status("on track", step.title, f"waiting {waited} of {step.expected_days} business days")
