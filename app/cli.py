@@ -1,6 +1,7 @@
 """Command line: the daily tick, the demo, workbook setup and the local server.
 
     python -m app.cli tick [--today 2026-11-23] [--dry-run]
+    python -m app.cli digest [--today 2026-11-23]
     python -m app.cli demo [--dir demo]
     python -m app.cli setup
     python -m app.cli serve [--port 8080]
@@ -20,11 +21,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from app.bootstrap import build_ports
-from app.report import render
+from app.report import render, render_digest
 from app.secrets import load_secrets
 from app.settings import Settings, SettingsError
 from guide.ports import LockBusy, Ports, WorkbookError
-from guide.tick import run_tick
+from guide.tick import TICK_HOUR, run_tick
 
 
 def _on(today: str | None) -> date | None:
@@ -45,6 +46,22 @@ def cmd_tick(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_digest(args: argparse.Namespace) -> int:
+    from guide.digest_run import send_digest
+
+    run = send_digest(_ports(), _at(args.today))
+    print(render_digest(run))
+    return 0
+
+
+def _at(today: str | None) -> datetime:
+    """``--today``: as the schedule would run that day (09:00 team time is close enough for a
+    digest, whose week is the seven days before it); else now."""
+    if not today:
+        return datetime.now(UTC)
+    return datetime.combine(date.fromisoformat(today), TICK_HOUR, UTC)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from adapters.xlsx_workbook import XlsxWorkbook
     from app.demo import build_demo, last_business_day
@@ -62,6 +79,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     build_demo(XlsxWorkbook(workbook_path), today)
     ports = _ports(OG_WORKBOOK=str(workbook_path), OG_OUTBOX=str(outbox))
     print(render(run_tick(ports, datetime.now(UTC), on=today)))
+    from guide.digest_run import send_digest
+
+    digest = send_digest(ports, datetime.combine(today, TICK_HOUR, UTC))
+    print(render_digest(digest))
     print(f"""
 The workbook is {workbook_path}; emails (.eml) and Slack payloads (.json) are in {outbox}/.
 Open the workbook, change it (tick a box, add a row, mark a step done), save, and tick again:
@@ -100,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--dir", default="demo", help="folder for the demo workbook and outbox")
     demo.add_argument("--today", help="the demo's date (default: today)")
     demo.set_defaults(run=cmd_demo)
+    digest = sub.add_parser("digest", help="send this week's digest to og-config's recipients")
+    digest.add_argument("--today", help="as if on this date (YYYY-MM-DD)")
+    digest.set_defaults(run=cmd_digest)
     setup = sub.add_parser("setup", help="create missing tabs and settings in the workbook")
     setup.set_defaults(run=cmd_setup)
     serve = sub.add_parser("serve", help="run the Function URL handlers on 127.0.0.1")

@@ -1,4 +1,6 @@
-"""The done link's endpoint: GET shows the step and one button, POST marks it done.
+"""The links endpoint. A done link: GET shows the step and one button, POST marks it done.
+A digest's Resume link (``/resume``): the same, for ending a pause or hand-off
+(``app.resume_page``).
 
 Opening the link changes nothing (mail scanners open links before people do); the page asks
 for one click. A second click is harmless and says so. A bad, expired or stale link gets a
@@ -30,31 +32,42 @@ RETRY_SECONDS = 60
 GONE = "This onboarding is no longer in our records. The person who emailed you can help."
 
 
-def _page(status: int, html: str, extra: dict[str, str] | None = None) -> dict[str, Any]:
+def page(status: int, html: str, extra: dict[str, str] | None = None) -> dict[str, Any]:
     return response(status, html, {**pages.HEADERS, **(extra or {})})
 
 
 def _error(status: int, heading: str, message: str) -> dict[str, Any]:
-    return _page(status, pages.error_page(heading, message))
+    return page(status, pages.error_page(heading, message))
+
+
+def unreachable() -> dict[str, Any]:
+    """The sheet could not be read or written: nothing changed; try again."""
+    return page(
+        503,
+        pages.error_page(
+            "Please try again in a minute", "We couldn't reach the onboarding sheet just now."
+        ),
+        {"Retry-After": str(RETRY_SECONDS)},
+    )
 
 
 def _show(ports: Ports, link: DoneLink, token: str, action: str) -> dict[str, Any]:
     """GET: the step and one button, after asking the core where the step stands."""
     book = read_book(ports.workbook.read(TICK_READS))
     status = step_status(book, link.customer_id, link.journey_id, link.step_id)
-    return _status_page(status, token, action)
+    return _statuspage(status, token, action)
 
 
-def _status_page(status: StepStatus, token: str, action: str) -> dict[str, Any]:
+def _statuspage(status: StepStatus, token: str, action: str) -> dict[str, Any]:
     match status.kind:
         case "unknown":
             return _error(404, "We can't find this onboarding", GONE)
         case "finished" | "done":
-            return _page(200, pages.done_page("Already done", status.message, status.checklist))
+            return page(200, pages.done_page("Already done", status.message, status.checklist))
         case "stale" | "not_sent":
             return _error(410, "This link is out of date", status.message)
     assert status.step is not None and status.customer is not None
-    return _page(200, pages.confirm_page(status.step.title, status.customer.name, token, action))
+    return page(200, pages.confirm_page(status.step.title, status.customer.name, token, action))
 
 
 def _mark(ports: Ports, link: DoneLink, perform: Perform, now: datetime) -> dict[str, Any]:
@@ -63,13 +76,13 @@ def _mark(ports: Ports, link: DoneLink, perform: Perform, now: datetime) -> dict
     try:
         answer = perform(ports, command, now)
     except AlreadyDone as already:
-        return _page(200, pages.done_page("Already done", already.message, already.checklist))
+        return page(200, pages.done_page("Already done", already.message, already.checklist))
     except UnknownCustomer:
         return _error(404, "We can't find this onboarding", GONE)
     except ActionError as refused:
         status = _ACTION_STATUS.get(refused.code, 409)
         return _error(status, "We couldn't mark this step done", refused.message)
-    return _page(200, pages.done_page("Thank you!", answer.message, answer.checklist))
+    return page(200, pages.done_page("Thank you!", answer.message, answer.checklist))
 
 
 def handle_done(
@@ -81,6 +94,20 @@ def handle_done(
             **_error(405, "Not here", "This page only opens from the link in your email."),
             "headers": {**pages.HEADERS, "Allow": "GET, POST"},
         }
+    if request.path.rstrip("/").endswith("/resume"):
+        from app.resume_page import handle_resume
+
+        answer = handle_resume(request, ports(), perform, now)
+    else:
+        answer = _handle_done(request, ports, perform, now)
+    if request.method == "HEAD":
+        answer["body"] = ""
+    return answer
+
+
+def _handle_done(
+    request: HttpRequest, ports: Callable[[], Ports], perform: Perform, now: datetime
+) -> dict[str, Any]:
     token = request.param("t")
     try:
         link = ports().signer.verify(token, now)
@@ -92,7 +119,7 @@ def handle_done(
         else:
             answer = _show(ports(), link, token, request.path)
     except (WorkbookError, LockBusy, WorkbookBroken):
-        answer = _page(
+        answer = page(
             503,
             pages.error_page(
                 "Please try again in a minute",

@@ -126,3 +126,18 @@ def error_page(heading: str, message: str) -> str:
         "the link came in.</small>"
     )
     return _page(heading, body)
+
+
+def resume_page(customer_name: str, hold: str, token: str, action: str) -> str:
+    """A digest's Resume link opened: one button, as for the done link (scanners open links)."""
+    what = "pause" if hold == "pause" else "hand-off"
+    body = (
+        '<div class="badge" aria-hidden="true">↻</div>'
+        f"<h1>Resume {escape(customer_name)}?</h1>"
+        f"<p>This ends the {what}; the guide picks up at the step where it stopped.</p>"
+        f'<form method="post" action="{escape(action)}">'
+        f'<input type="hidden" name="t" value="{escape(token)}">'
+        '<button type="submit">Yes, resume</button></form>'
+        "<small>Not yet? Just close this page.</small>"
+    )
+    return _page(f"Resume {customer_name}?", body)

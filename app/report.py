@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from guide.digest_run import DigestRun
 from guide.tick import TickReport
 from guide.tick.decide import Effect, Enroll, Escalate, FinishJourney, Flag, NoticeResume, SendStep
 
@@ -73,4 +74,20 @@ def render(report: TickReport) -> str:
     problems = report.problems
     lines += ["", f"Problems to fix in the sheet ({len(problems)})"]
     lines += [f"  {p}" for p in problems] or ["  none"]
+    return "\n".join(lines)
+
+
+def render_digest(run: DigestRun) -> str:
+    """What a digest run did, for the CLI: the numbers, who got it, what to fix."""
+    n = run.digest.numbers
+    lines = [
+        "",
+        f"Weekly digest: {n.active} active, {n.stalled} stalled, {n.paused} paused, "
+        f"{n.handed_off} handed off, {n.finished_this_week} finished this week",
+    ]
+    if run.sent_to:
+        lines.append("  sent to " + ", ".join(run.sent_to))
+    if run.already_sent:
+        lines.append("  already sent this week to " + ", ".join(run.already_sent))
+    lines += [f"  problem: {p}" for p in run.problems]
     return "\n".join(lines)

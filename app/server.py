@@ -23,6 +23,7 @@ from app.function_url import LocalContext, function_url_event
 ROUTES: dict[str, tuple[str, str]] = {
     "/slack/events": ("SlackActionsFunction", "functions.slack_actions.handler"),
     "/done": ("DoneLinkFunction", "functions.done_link.handler"),
+    "/resume": ("DoneLinkFunction", "functions.done_link.handler"),
 }
 MAX_BODY = 1 << 20  # Function URLs take 6 MB; Slack payloads and forms are a few KB
 

@@ -13,7 +13,7 @@ from app.observability import logger, metrics, tracer
 from guide.tick import run_tick
 
 
-def _when(event: dict[str, Any]) -> datetime:
+def scheduled_time(event: dict[str, Any]) -> datetime:
     """The scheduled time (so a retry of yesterday's tick is still yesterday's), else now."""
     scheduled = event.get("time") or event.get("scheduled_time")
     if isinstance(scheduled, str) and scheduled:
@@ -26,7 +26,7 @@ def _when(event: dict[str, Any]) -> datetime:
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     dry_run = bool(event.get("dry_run"))
-    report = run_tick(ports_from_env(), _when(event), dry_run=dry_run)
+    report = run_tick(ports_from_env(), scheduled_time(event), dry_run=dry_run)
     counts = report.counts()
     # A dry run's counts say what would happen: they are not metrics of what did.
     measured = {"DryRuns": 1} if dry_run else counts

@@ -26,6 +26,9 @@ class Pause:
 class Resume:
     customer_id: str
     by: str
+    # From a digest's Resume link: the pause it was issued for (``links.hold_stamp``), so a
+    # link for a pause that has since ended cannot end a later one.
+    since: str | None = None
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class HandOff:
 class ClearHandOff:
     customer_id: str
     by: str
+    since: str | None = None  # as for Resume: the hand-off a digest link was issued for
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urljoin
 
 from guide.links import LinkSigner
 from guide.workbook import Changes, Snapshot
@@ -143,6 +143,11 @@ class Ports:
     # How many outside effects a tick runs at once: network-bound providers (SES, Slack) gain
     # from a few; the local outbox is CPU-bound, where threads only contend for the GIL.
     effect_workers: int = 1
+
+    @property
+    def resume_url(self) -> str:
+        """The digest's Resume links land beside the done links, on the same endpoint."""
+        return urljoin(self.done_url, "resume")
 
     def done_link(self, token: str) -> str:
         joiner = "&" if "?" in self.done_url else "?"

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from guide import audit, commands, journey, messages
 from guide.actions.context import CustomerWork, Done, held, log, not_finished
 from guide.cells import stamp
 from guide.commands import ActionError, AlreadyDone
+from guide.links import hold_stamp
 from guide.ports import AlreadyInProgress, NotifierError, SlackMessage
 from sheets.schema import ONBOARDING
 
@@ -43,10 +45,17 @@ def pause(unit: CustomerWork, command: commands.Pause) -> Done:
     )
 
 
+def _same_hold(since: str | None, held_at: datetime | None, what: str) -> None:
+    """A digest link ends only the hold it was issued for."""
+    if since is not None and since != hold_stamp(held_at):
+        raise AlreadyDone(f"That {what} has already ended; this link is out of date.")
+
+
 def resume(unit: CustomerWork, command: commands.Resume) -> Done:
     c, state = unit.customer, unit.state
     if not c.paused:
         raise AlreadyDone(f"{c.name} is not paused.")
+    _same_hold(command.since, state.paused_at if state else None, "pause")
     unit.changes.set(ONBOARDING.name, c.row, "paused", False)
     unit.states.set(
         c.customer_id, unit.local, paused_at="", pause_note="", paused_by="", resumed_at=unit.when
@@ -138,6 +147,7 @@ def clear_hand_off(unit: CustomerWork, command: commands.ClearHandOff) -> Done:
     c, state = unit.customer, unit.state
     if not c.handed_off_to:
         raise AlreadyDone(f"{c.name} is not handed off.")
+    _same_hold(command.since, state.handed_off_at if state else None, "hand-off")
     unit.changes.set(ONBOARDING.name, c.row, "handed off to", "")
     unit.states.set(
         c.customer_id,

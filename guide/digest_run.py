@@ -1,0 +1,70 @@
+"""The weekly digest as a read-only unit: one read, the digest built, one email per recipient.
+
+It writes nothing to the workbook: that a recipient got this week's digest is recorded in the
+ledger (where the tick's sends are recorded), so a digest run twice in a week sends once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from guide.calendar import team_time
+from guide.digest import build_digest
+from guide.digest_model import Digest
+from guide.digest_render import digest_email
+from guide.links import resume_links
+from guide.model import Problem
+from guide.ports import AlreadyInProgress, Email, MailerError, Ports
+from guide.reading import read_book
+from guide.unit_of_work import WorkbookBroken, structural_problems
+from sheets.schema import APPEND_ONLY, TICK_READS
+
+
+@dataclass
+class DigestRun:
+    digest: Digest
+    sent_to: list[str] = field(default_factory=list)
+    already_sent: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def send_digest(ports: Ports, now: datetime) -> DigestRun:
+    """Build this week's digest at ``now`` (aware) and mail it to og-config's recipients."""
+    snapshot = ports.workbook.read(TICK_READS, header_only=APPEND_ONLY)
+    broken = structural_problems(snapshot)
+    if broken:
+        raise WorkbookBroken(broken)
+    book = read_book(snapshot)
+    config = book.config
+    today = team_time(now, config.timezone).date()
+    digest = build_digest(book, today, resume_links(ports.signer, ports.resume_url, now))
+    run = DigestRun(digest)
+    if not config.digest_recipients:
+        run.problems.append(
+            Problem("og-config", None, "digest recipients", "no recipients: digest not sent")
+        )
+    year, week_number, _ = today.isocalendar()
+    week = f"{year}-W{week_number:02d}"  # a rerun or a retry later in the week sends nothing
+    for to in config.digest_recipients:
+        email = digest_email(digest, config.sender, to)
+        try:
+            sent = _send_once(ports, f"mail:digest:{week}:{to}", email)
+        except (MailerError, AlreadyInProgress) as err:
+            run.problems.append(Problem("digest", None, None, f"{to}: {err}"))
+            continue
+        (run.sent_to if sent else run.already_sent).append(to)
+    return run
+
+
+def _send_once(ports: Ports, key: str, email: Email) -> bool:
+    """Send through the ledger; False when this week's was already sent."""
+    ran = False
+
+    def send() -> dict[str, str]:
+        nonlocal ran
+        ran = True
+        return {"message_id": ports.mailer.send(email)}
+
+    ports.ledger.once(key, send)
+    return ran
