@@ -175,4 +175,6 @@ def test_cli_demo_builds_a_workbook_ticks_it_and_reports(
     assert "Slack flags posted (2)" in out
     assert "Problems to fix in the sheet (4)" in out
     assert "onboarding row 12, column 'plan': unknown plan 'standrad'" in out
-    assert len(read_outbox(folder / "outbox")) == 7
+    assert "Weekly digest" in out and "sent to morgan@example.com, sam@example.com" in out
+    # the tick's 7 messages and the digest to its two recipients
+    assert len(read_outbox(folder / "outbox")) == 9
