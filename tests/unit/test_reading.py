@@ -182,3 +182,27 @@ def test_given_more_team_members_than_slack_can_list_then_the_first_hundred_are_
     (problem,) = [str(p) for p in book.problems]
     assert "team: more than 100" in problem and "at most 100 of them" in problem
 
+
+def test_given_sheet_times_typed_with_offsets_then_the_book_holds_them_in_the_team_s_time() -> None:
+    from datetime import date, datetime
+
+    from tests.builders import config_rows, send
+
+    sends = [
+        send("C1", "connect", sent="2026-11-20T10:00:00+01:00", done="2026-11-20 12:30Z"),
+        send("C1", "invite", sent="2026-11-20 10:00"),
+    ]
+    book = read_book(
+        snapshot(
+            [customer("C1", **{"started on": "2026-11-03T01:00:00+00:00"})],
+            sends=sends,
+            config=config_rows(timezone="America/New_York"),
+        )
+    )
+
+    assert book.problems == []
+    (journey,) = book.sends.values()
+    assert journey["connect"].sent_at == datetime(2026, 11, 20, 4, 0)
+    assert journey["connect"].done_at == datetime(2026, 11, 20, 7, 30)
+    assert journey["invite"].sent_at == datetime(2026, 11, 20, 10, 0), "naive: as typed"
+    assert book.customers[0].started_on == date(2026, 11, 2)
