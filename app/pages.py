@@ -92,15 +92,25 @@ def _next(items: Sequence[tuple[str, str]]) -> str:
     return f'<p>Next up: <span class="step">{escape(upcoming)}</span>. We\'ll email you.</p>'
 
 
-def confirm_page(step_title: str, customer_name: str, token: str, action: str) -> str:
+# Where the confirm page's button posts: fixed, never the path the request came in on, which
+# anyone can choose (``//elsewhere.example/`` would send the token to another site). The Function
+# URL hands every path to the handler, and ``serve`` routes this one.
+FORM_ACTION = "/done"
+
+
+def confirm_page(step_title: str, customer_name: str, token: str, action: str = "") -> str:
     """What opening the link shows: one button. Opening alone changes nothing, because mail
-    scanners open links before people do."""
+    scanners open links before people do.
+
+    ``action`` is ignored and kept only so existing callers work: the form always posts to
+    ``FORM_ACTION``."""
+    del action
     body = (
         '<div class="badge" aria-hidden="true">✓</div>'
         f"<h1>Is “{escape(step_title)}” done?</h1>"
         f"<p>Let us know with one click and we'll take {escape(customer_name)} to the next "
         "step.</p>"
-        f'<form method="post" action="{escape(action)}">'
+        f'<form method="post" action="{FORM_ACTION}">'
         f'<input type="hidden" name="t" value="{escape(token)}">'
         '<button type="submit">Yes, it\'s done</button></form>'
         "<small>Not done yet? Just close this page.</small>"
