@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -30,10 +30,10 @@ class Settings:
     lock_table: str
     idempotency_table: str
     # Secrets may come straight from the environment locally; in Lambda they come from
-    # Secrets Manager (``secret_name``) and these stay empty.
-    slack_bot_token: str
-    slack_signing_secret: str
-    link_key: str
+    # Secrets Manager (``secret_name``) and these stay empty. Never in a repr: settings get logged.
+    slack_bot_token: str = field(repr=False)
+    slack_signing_secret: str = field(repr=False)
+    link_key: str = field(repr=False)
     google_credentials_file: str
     # Set by the Lambda runtime: Slack's lazy listeners re-invoke the function there, and run
     # on a thread in-process anywhere else (the local server, tests).
