@@ -3,6 +3,7 @@ locally. Values never reach a log: ``Secrets`` hides them from ``repr``."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -26,32 +27,89 @@ class Secrets:
 
 def load_secrets(settings: Settings) -> Secrets:
     if settings.secret_name:
-        # Imported here so local runs and unit tests never touch AWS.
-        from aws_lambda_powertools.utilities import parameters
-
-        stored = parameters.get_secret(
-            settings.secret_name, transform="json", max_age=CACHE_SECONDS
-        )
-        if not isinstance(stored, dict):
-            raise SettingsError(f"secret {settings.secret_name} must hold a JSON object")
-        account = stored.get("google_service_account")
+        stored = _stored(settings.secret_name)
         return Secrets(
             slack_bot_token=str(stored.get("slack_bot_token", "")),
             slack_signing_secret=str(stored.get("slack_signing_secret", "")),
-            link_key=str(stored["link_key"]).encode(),
-            google_service_account=json.loads(account) if isinstance(account, str) else account,
+            link_key=_required(stored, "link_key", settings.secret_name).encode(),
+            google_service_account=_account(stored, settings.secret_name),
         )
-    account_info = None
-    if settings.google_credentials_file:
-        account_info = json.loads(Path(settings.google_credentials_file).read_text())
     if not settings.link_key and not settings.local_workbook:
         raise SettingsError("set OG_LINK_KEY (or OG_SECRET_NAME) to sign done links")
     return Secrets(
         slack_bot_token=settings.slack_bot_token,
         slack_signing_secret=settings.slack_signing_secret,
         link_key=(settings.link_key or local_link_key(settings)).encode(),
-        google_service_account=account_info,
+        google_service_account=_account_file(settings.google_credentials_file),
     )
+
+
+def load_google_account(settings: Settings) -> dict[str, Any]:
+    """Only the Google service account, for commands that need the spreadsheet and nothing
+    else (``setup``): no Slack token or link key is asked for."""
+    if settings.secret_name:
+        account = _account(_stored(settings.secret_name), settings.secret_name)
+        if account is None:
+            raise SettingsError(
+                f"secret {settings.secret_name} has no 'google_service_account': add the "
+                "service account's JSON key under that name"
+            )
+        return account
+    account = _account_file(settings.google_credentials_file)
+    if account is None:
+        raise SettingsError(
+            "set GOOGLE_APPLICATION_CREDENTIALS to a service-account JSON file "
+            "(or OG_SECRET_NAME) to reach the spreadsheet"
+        )
+    return account
+
+
+def _stored(secret_name: str) -> dict[str, Any]:
+    # Imported here so local runs and unit tests never touch AWS.
+    from aws_lambda_powertools.utilities import parameters
+
+    try:
+        stored = parameters.get_secret(secret_name, transform="json", max_age=CACHE_SECONDS)
+    except (parameters.GetParameterError, parameters.TransformParameterError) as err:
+        raise SettingsError(f"could not read secret {secret_name}: {err}") from err
+    if not isinstance(stored, dict):
+        raise SettingsError(f"secret {secret_name} must hold a JSON object")
+    return stored
+
+
+def _required(stored: dict[str, Any], key: str, secret_name: str) -> str:
+    value = str(stored.get(key) or "").strip()
+    if not value:
+        raise SettingsError(f"secret {secret_name} has no {key!r}: add it")
+    return value
+
+
+def _account(stored: dict[str, Any], secret_name: str) -> dict[str, Any] | None:
+    account = stored.get("google_service_account")
+    if isinstance(account, str):
+        try:
+            account = json.loads(account)
+        except ValueError:
+            account = None
+        if not isinstance(account, dict):
+            raise SettingsError(
+                f"secret {secret_name}: 'google_service_account' is not a JSON object"
+            )
+    return account if isinstance(account, dict) else None
+
+
+def _account_file(path: str) -> dict[str, Any] | None:
+    if not path:
+        return None
+    try:
+        account = json.loads(Path(path).read_text())
+    except (OSError, ValueError) as err:
+        raise SettingsError(
+            f"GOOGLE_APPLICATION_CREDENTIALS: cannot read a JSON key from {path} ({err})"
+        ) from err
+    if not isinstance(account, dict):
+        raise SettingsError(f"GOOGLE_APPLICATION_CREDENTIALS: {path} is not a JSON object")
+    return account
 
 
 def local_link_key(settings: Settings) -> str:
@@ -77,9 +135,8 @@ def _create_once(path: Path, key: str) -> None:
     try:
         with os.fdopen(fd, "w") as out:
             out.write(key + "\n")
-        try:
+        # If another process made it first, its key is the one.
+        with contextlib.suppress(FileExistsError):
             os.link(draft, path)
-        except FileExistsError:
-            pass  # another process made it first; its key is the one
     finally:
         draft.unlink(missing_ok=True)

@@ -44,7 +44,9 @@ class Settings:
         return self.workbook_path is not None
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+    def from_env(cls, env: Mapping[str, str] | None = None, *, stores: bool = True) -> Settings:
+        """The settings, checked. ``stores=False`` is for commands that only touch the workbook
+        (``setup``): they need no lock or idempotency store."""
         env = os.environ if env is None else env
 
         def get(name: str, default: str = "") -> str:
@@ -72,13 +74,13 @@ class Settings:
             google_credentials_file=get("GOOGLE_APPLICATION_CREDENTIALS"),
             lambda_function_name=get("AWS_LAMBDA_FUNCTION_NAME"),
         )
-        settings.check()
+        settings.check(stores=stores)
         return settings
 
-    def check(self) -> None:
+    def check(self, *, stores: bool = True) -> None:
         if not self.workbook_path and not self.spreadsheet_id:
             raise SettingsError("set OG_WORKBOOK (a local .xlsx) or OG_SPREADSHEET_ID")
-        if self.state_dir is None and not (self.lock_table and self.idempotency_table):
+        if stores and self.state_dir is None and not (self.lock_table and self.idempotency_table):
             raise SettingsError(
                 "set OG_STATE_DIR for local locks and records, or OG_LOCK_TABLE and "
                 "OG_IDEMPOTENCY_TABLE for DynamoDB"
