@@ -80,7 +80,7 @@ def test_given_a_spreadsheet_and_a_secret_but_no_aws_region_then_setup_says_so_i
     assert line.startswith("error: ") and "AWS_DEFAULT_REGION" in line
 
 
-def test_given_a_local_workbook_and_no_outbox_when_the_tick_runs_then_a_missing_region_is_a_sentence(
+def test_given_no_outbox_when_the_tick_runs_then_a_missing_aws_region_is_a_sentence(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("OG_WORKBOOK", str(tmp_path / "onboarding.xlsx"))
