@@ -22,9 +22,9 @@ from zoneinfo import ZoneInfo
 
 from app.bootstrap import build_ports
 from app.report import render, render_digest
-from app.secrets import load_secrets
+from app.secrets import load_google_account, load_secrets
 from app.settings import Settings, SettingsError
-from guide.ports import LockBusy, Ports, WorkbookError
+from guide.ports import LockBusy, Ports, Workbook, WorkbookError
 from guide.tick import TICK_HOUR, run_tick
 
 
@@ -95,10 +95,24 @@ A second tick the same day sends nothing new. `make serve` runs the done links a
     return 0
 
 
+def _workbook_only() -> Workbook:
+    """The workbook alone: no mailer, Slack, ledger or link key is needed to set it up."""
+    settings = Settings.from_env(stores=False)
+    if settings.workbook_path is not None:
+        from adapters.xlsx_workbook import XlsxWorkbook
+
+        return XlsxWorkbook(settings.workbook_path)
+    from adapters.gsheets import GoogleSheetsWorkbook
+
+    return GoogleSheetsWorkbook.from_service_account_info(
+        load_google_account(settings), settings.spreadsheet_id
+    )
+
+
 def cmd_setup(args: argparse.Namespace) -> int:
     from sheets.setup import setup_workbook
 
-    made = setup_workbook(_ports().workbook)
+    made = setup_workbook(_workbook_only())
     print("created tabs: " + (", ".join(made) if made else "none (all there)"))
     return 0
 
@@ -133,9 +147,32 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))
-    except (SettingsError, WorkbookError, LockBusy) as err:
-        print(f"error: {err}", file=sys.stderr)
+    except Exception as err:
+        sentence = _mistake(err)
+        if sentence is None:
+            raise  # a bug: its traceback is what whoever fixes it needs
+        print(f"error: {sentence}", file=sys.stderr)
         return 2
+
+
+def _mistake(err: Exception) -> str | None:
+    """One sentence for an error that comes from the environment or the workbook (the
+    operator can fix it), or None for anything else."""
+    if isinstance(err, SettingsError | WorkbookError | LockBusy):
+        return " ".join(str(err).split())
+    from botocore.exceptions import NoCredentialsError, NoRegionError
+
+    if isinstance(err, NoRegionError):
+        return (
+            "no AWS region is configured: set AWS_DEFAULT_REGION, or use OG_OUTBOX (and "
+            "OG_STATE_DIR) to run locally without AWS"
+        )
+    if isinstance(err, NoCredentialsError):
+        return (
+            "no AWS credentials were found: configure them (e.g. AWS_PROFILE), or use "
+            "OG_OUTBOX (and OG_STATE_DIR) to run locally without AWS"
+        )
+    return None
 
 
 if __name__ == "__main__":

@@ -51,14 +51,14 @@ def unreachable() -> dict[str, Any]:
     )
 
 
-def _show(ports: Ports, link: DoneLink, token: str, action: str) -> dict[str, Any]:
+def _show(ports: Ports, link: DoneLink, token: str) -> dict[str, Any]:
     """GET: the step and one button, after asking the core where the step stands."""
     book = read_book(ports.workbook.read(TICK_READS))
     status = step_status(book, link.customer_id, link.journey_id, link.step_id)
-    return _statuspage(status, token, action)
+    return _status_page(status, token)
 
 
-def _statuspage(status: StepStatus, token: str, action: str) -> dict[str, Any]:
+def _status_page(status: StepStatus, token: str) -> dict[str, Any]:
     match status.kind:
         case "unknown":
             return _error(404, "We can't find this onboarding", GONE)
@@ -67,7 +67,7 @@ def _statuspage(status: StepStatus, token: str, action: str) -> dict[str, Any]:
         case "stale" | "not_sent":
             return _error(410, "This link is out of date", status.message)
     assert status.step is not None and status.customer is not None
-    return page(200, pages.confirm_page(status.step.title, status.customer.name, token, action))
+    return page(200, pages.confirm_page(status.step.title, status.customer.name, token))
 
 
 def _mark(ports: Ports, link: DoneLink, perform: Perform, now: datetime) -> dict[str, Any]:
@@ -117,7 +117,7 @@ def _handle_done(
         if request.method == "POST":
             answer = _mark(ports(), link, perform, now)
         else:
-            answer = _show(ports(), link, token, request.path)
+            answer = _show(ports(), link, token)
     except (WorkbookError, LockBusy, WorkbookBroken):
         answer = page(
             503,

@@ -92,15 +92,24 @@ def _next(items: Sequence[tuple[str, str]]) -> str:
     return f'<p>Next up: <span class="step">{escape(upcoming)}</span>. We\'ll email you.</p>'
 
 
-def confirm_page(step_title: str, customer_name: str, token: str, action: str) -> str:
+# Where the confirm page's button posts: fixed, never the path the request came in on, which
+# anyone can choose (``//elsewhere.example/`` would send the token to another site). The Function
+# URL hands every path to the handler, and ``serve`` routes this one.
+FORM_ACTION = "/done"
+RESUME_ACTION = "/resume"
+
+
+def confirm_page(step_title: str, customer_name: str, token: str) -> str:
     """What opening the link shows: one button. Opening alone changes nothing, because mail
-    scanners open links before people do."""
+    scanners open links before people do.
+
+    The form posts to a fixed path, never to the request's own (which anyone can choose)."""
     body = (
         '<div class="badge" aria-hidden="true">✓</div>'
         f"<h1>Is “{escape(step_title)}” done?</h1>"
         f"<p>Let us know with one click and we'll take {escape(customer_name)} to the next "
         "step.</p>"
-        f'<form method="post" action="{escape(action)}">'
+        f'<form method="post" action="{FORM_ACTION}">'
         f'<input type="hidden" name="t" value="{escape(token)}">'
         '<button type="submit">Yes, it\'s done</button></form>'
         "<small>Not done yet? Just close this page.</small>"
@@ -128,14 +137,14 @@ def error_page(heading: str, message: str) -> str:
     return _page(heading, body)
 
 
-def resume_page(customer_name: str, hold: str, token: str, action: str) -> str:
+def resume_page(customer_name: str, hold: str, token: str) -> str:
     """A digest's Resume link opened: one button, as for the done link (scanners open links)."""
     what = "pause" if hold == "pause" else "hand-off"
     body = (
         '<div class="badge" aria-hidden="true">↻</div>'
         f"<h1>Resume {escape(customer_name)}?</h1>"
         f"<p>This ends the {what}; the guide picks up at the step where it stopped.</p>"
-        f'<form method="post" action="{escape(action)}">'
+        f'<form method="post" action="{RESUME_ACTION}">'
         f'<input type="hidden" name="t" value="{escape(token)}">'
         '<button type="submit">Yes, resume</button></form>'
         "<small>Not yet? Just close this page.</small>"

@@ -40,7 +40,7 @@ def handle_resume(
     customer = book.customer(link.customer_id)
     if customer is None:
         return page(404, pages.error_page("We can't find this customer", "Nothing changed."))
-    return page(200, pages.resume_page(customer.name, link.hold, token, request.path))
+    return page(200, pages.resume_page(customer.name, link.hold, token))
 
 
 def _resume(ports: Ports, link: ResumeLink, perform: Perform, now: datetime) -> dict[str, Any]:

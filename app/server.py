@@ -29,6 +29,13 @@ MAX_BODY = 1 << 20  # Function URLs take 6 MB; Slack payloads and forms are a fe
 
 log = logging.getLogger(__name__)
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+_PLAIN = {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def _content_length(header: str | None) -> int | None:
+    """The body's length in bytes, or None when the header is not a whole number >= 0."""
+    raw = (header or "0").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() else None
 
 
 def load(dotted: str) -> Handler:
@@ -46,9 +53,13 @@ class _Request(BaseHTTPRequestHandler):
         if route is None:
             self._write(404, {"Content-Type": "text/plain; charset=utf-8"}, b"Not found\n", [])
             return
-        length = int(self.headers.get("Content-Length") or 0)
+        length = _content_length(self.headers.get("Content-Length"))
+        if length is None:
+            # A negative length would read until the client hangs up: refuse it at once.
+            self._write(400, _PLAIN, b"Bad Content-Length\n", [])
+            return
         if length > MAX_BODY:
-            self._write(413, {"Content-Type": "text/plain; charset=utf-8"}, b"Too large\n", [])
+            self._write(413, _PLAIN, b"Too large\n", [])
             return
         body = self.rfile.read(length) if length else b""
         headers = {k.lower(): v for k, v in self.headers.items()}

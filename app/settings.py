@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -30,10 +30,10 @@ class Settings:
     lock_table: str
     idempotency_table: str
     # Secrets may come straight from the environment locally; in Lambda they come from
-    # Secrets Manager (``secret_name``) and these stay empty.
-    slack_bot_token: str
-    slack_signing_secret: str
-    link_key: str
+    # Secrets Manager (``secret_name``) and these stay empty. Never in a repr: settings get logged.
+    slack_bot_token: str = field(repr=False)
+    slack_signing_secret: str = field(repr=False)
+    link_key: str = field(repr=False)
     google_credentials_file: str
     # Set by the Lambda runtime: Slack's lazy listeners re-invoke the function there, and run
     # on a thread in-process anywhere else (the local server, tests).
@@ -44,7 +44,9 @@ class Settings:
         return self.workbook_path is not None
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+    def from_env(cls, env: Mapping[str, str] | None = None, *, stores: bool = True) -> Settings:
+        """The settings, checked. ``stores=False`` is for commands that only touch the workbook
+        (``setup``): they need no lock or idempotency store."""
         env = os.environ if env is None else env
 
         def get(name: str, default: str = "") -> str:
@@ -72,13 +74,13 @@ class Settings:
             google_credentials_file=get("GOOGLE_APPLICATION_CREDENTIALS"),
             lambda_function_name=get("AWS_LAMBDA_FUNCTION_NAME"),
         )
-        settings.check()
+        settings.check(stores=stores)
         return settings
 
-    def check(self) -> None:
+    def check(self, *, stores: bool = True) -> None:
         if not self.workbook_path and not self.spreadsheet_id:
             raise SettingsError("set OG_WORKBOOK (a local .xlsx) or OG_SPREADSHEET_ID")
-        if self.state_dir is None and not (self.lock_table and self.idempotency_table):
+        if stores and self.state_dir is None and not (self.lock_table and self.idempotency_table):
             raise SettingsError(
                 "set OG_STATE_DIR for local locks and records, or OG_LOCK_TABLE and "
                 "OG_IDEMPOTENCY_TABLE for DynamoDB"

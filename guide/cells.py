@@ -8,7 +8,7 @@ guesses silently: a value it cannot read is reported, never replaced.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from guide.workbook import CellValue
 
@@ -84,15 +84,18 @@ def _from_serial(serial: float) -> datetime:
     return datetime.combine(_SHEETS_EPOCH, time()) + timedelta(days=serial)
 
 
-def moment(value: CellValue) -> datetime:
-    """A date or a date and time, as people and spreadsheets write them (naive, team time)."""
+def moment(value: CellValue, *, zone: tzinfo = UTC) -> datetime:
+    """A date or a date and time, as people and spreadsheets write them, naive in team time.
+
+    A time without an offset is already team time and stays as typed; one with an offset
+    (``+01:00``, ``-05:00``, ``Z``) is that moment, shown in ``zone``, the team's time zone."""
     if type(value) is str and len(value) == 16 and value[4] == "-":
         try:  # fast path for the guide's own stamps, 'YYYY-MM-DD HH:MM'
             return datetime.fromisoformat(value)
         except ValueError:
             pass
     if isinstance(value, datetime):
-        return value.replace(tzinfo=None)
+        return _in_zone(value, zone)
     if isinstance(value, date):
         return datetime.combine(value, time())
     if isinstance(value, bool):
@@ -115,24 +118,26 @@ def moment(value: CellValue) -> datetime:
         parsed = datetime.fromisoformat(raw.replace("/", "-"))
     except ValueError:
         raise CellError(f"expected a date like 2026-11-03 or 11/3/2026, got {raw!r}") from None
-    return parsed.replace(tzinfo=None) if parsed.tzinfo is None else _to_naive(parsed)
+    return _in_zone(parsed, zone)
 
 
-def _to_naive(value: datetime) -> datetime:
-    # Offsets are written by the guide itself; the snapshot reader converts to team time.
-    return value.replace(tzinfo=None) - (value.utcoffset() or timedelta())
+def _in_zone(value: datetime, zone: tzinfo) -> datetime:
+    if value.utcoffset() is None:
+        return value.replace(tzinfo=None)
+    return value.astimezone(zone).replace(tzinfo=None)
 
 
-def day(value: CellValue) -> date:
-    return moment(value).date()
+def day(value: CellValue, *, zone: tzinfo = UTC) -> date:
+    """The day of a date or moment; a moment typed with an offset counts on the team's day."""
+    return moment(value, zone=zone).date()
 
 
-def optional_moment(value: CellValue) -> datetime | None:
-    return None if text(value) == "" else moment(value)
+def optional_moment(value: CellValue, *, zone: tzinfo = UTC) -> datetime | None:
+    return None if text(value) == "" else moment(value, zone=zone)
 
 
-def optional_day(value: CellValue) -> date | None:
-    return None if text(value) == "" else day(value)
+def optional_day(value: CellValue, *, zone: tzinfo = UTC) -> date | None:
+    return None if text(value) == "" else day(value, zone=zone)
 
 
 def stamp(value: datetime) -> str:

@@ -1,4 +1,9 @@
-"""og-config: the settings a team changes without a deploy, read with defaults and checks."""
+"""og-config: the settings a team changes without a deploy, read with defaults and checks.
+
+Every value has bounds: a person can type anything, and a number that is merely large (a link
+that lasts a million years) would overflow date arithmetic and stop the whole tick. A value out
+of bounds is a problem naming the key and the allowed range, and the default is used instead.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +34,36 @@ KEYS: dict[str, tuple[str, str]] = {
 }
 
 
+# Whole-number keys -> (least, most) allowed.
+NUMBER_BOUNDS: dict[str, tuple[int, int]] = {
+    "escalate after days": (1, 90),
+    "link ttl days": (1, 365),
+    "stall thresholds": (1, 365),  # each threshold
+}
+MAX_THRESHOLDS = 10
+# An email address is at most 254 characters (RFC 5321); no single-line setting needs more.
+MAX_TEXT = 254
+# Slack's select menu lists at most 100 options; SES sends to at most 50 recipients at once.
+MAX_TEAM = 100
+MAX_DIGEST_RECIPIENTS = 50
+FIRST_HOLIDAY, LAST_HOLIDAY = date(1970, 1, 1), date(2200, 12, 31)
+
+
+def allowed(key: str) -> str:
+    """The allowed range of a key, in words (for problems and the setup command's notes)."""
+    if key in NUMBER_BOUNDS:
+        least, most = NUMBER_BOUNDS[key]
+        each = f", at most {MAX_THRESHOLDS} of them" if key == "stall thresholds" else ""
+        return f"whole numbers from {least} to {most}{each}" if each else f"{least} to {most}"
+    if key == "holidays":
+        return f"dates from {FIRST_HOLIDAY} to {LAST_HOLIDAY}"
+    if key == "timezone":
+        return "an IANA time zone name such as Europe/Berlin"
+    limit = {"team": MAX_TEAM, "digest recipients": MAX_DIGEST_RECIPIENTS}.get(key)
+    count = f", at most {limit} of them" if limit else ""
+    return f"up to {MAX_TEXT} characters each{count}" if limit else f"up to {MAX_TEXT} characters"
+
+
 def read_config(table: Table | None, problems: list[Problem]) -> Config:
     if table is None or not table.exists:
         problems.append(Problem(CONFIG.name, None, None, "tab is missing; using defaults"))
@@ -47,61 +82,115 @@ def read_config(table: Table | None, problems: list[Problem]) -> Config:
         found = values.get(key)
         return found[-1] if found else None
 
+    def out_of_bounds(row: int, key: str, what: str, using: str) -> None:
+        problems.append(
+            Problem(CONFIG.name, row, "value", f"{key}: {what}; allowed {allowed(key)}; {using}")
+        )
+
     def number(key: str, default: int) -> int:
         found = last(key)
         if not found:
             return default
+        least, most = NUMBER_BOUNDS[key]
         try:
-            return cells.whole_number(found[1], minimum=1)
+            value = cells.whole_number(found[1], minimum=least)
         except cells.CellError as err:
-            problems.append(
-                Problem(CONFIG.name, found[0], "value", f"{key}: {err}; using {default}")
-            )
+            out_of_bounds(found[0], key, str(err), f"using {default}")
             return default
+        if value > most:
+            out_of_bounds(found[0], key, f"{value} is too large", f"using {default}")
+            return default
+        return value
+
+    def line(key: str, default: str) -> str:
+        found = last(key)
+        if not found:
+            return default
+        if len(found[1]) > MAX_TEXT:
+            shown = repr(default) if default else "left empty"
+            out_of_bounds(found[0], key, f"{len(found[1])} characters", f"using {shown}")
+            return default
+        return found[1]
+
+    def items(key: str, limit: int) -> list[str]:
+        kept: list[str] = []
+        for row, raw in values.get(key, []):
+            split = raw.split("\n") if key == "team" else _split(raw)
+            for item in (x.strip() for x in split):
+                if not item:
+                    continue
+                if len(item) > MAX_TEXT:
+                    out_of_bounds(row, key, f"an entry of {len(item)} characters", "ignored")
+                elif len(kept) == limit:
+                    out_of_bounds(row, key, f"more than {limit}", f"using the first {limit}")
+                    return kept
+                else:
+                    kept.append(item)
+        return kept
 
     defaults = Config()
     timezone = defaults.timezone
     if found := last("timezone"):
         try:
+            if len(found[1]) > MAX_TEXT:
+                raise ValueError(found[1])
             ZoneInfo(found[1])
             timezone = found[1]
         except (ZoneInfoNotFoundError, ValueError):
-            problems.append(
-                Problem(
-                    CONFIG.name, found[0], "value", f"unknown time zone {found[1]!r}; using UTC"
-                )
-            )
+            out_of_bounds(found[0], "timezone", f"unknown time zone {found[1][:40]!r}", "using UTC")
 
     holidays: set[date] = set()
     for row, value in values.get("holidays", []):
         for item in _split(value):
             try:
-                holidays.add(cells.day(item))
+                holiday = cells.day(item)
             except cells.CellError as err:
                 problems.append(Problem(CONFIG.name, row, "value", f"holiday {item!r}: {err}"))
-
-    thresholds: tuple[int, ...] = defaults.triage_thresholds
-    if found := last("stall thresholds"):
-        try:
-            thresholds = tuple(sorted(cells.whole_number(x, minimum=1) for x in _split(found[1])))
-        except cells.CellError as err:
-            problems.append(Problem(CONFIG.name, found[0], "value", f"stall thresholds: {err}"))
+                continue
+            if FIRST_HOLIDAY <= holiday <= LAST_HOLIDAY:
+                holidays.add(holiday)
+            else:
+                out_of_bounds(row, "holidays", f"{holiday} is out of range", "ignored")
 
     return Config(
         timezone=timezone,
         escalate_after_days=number("escalate after days", defaults.escalate_after_days),
-        sender=(last("sender") or (0, defaults.sender))[1],
-        reply_to=(last("reply to") or (0, ""))[1],
-        slack_channel=(last("slack channel") or (0, ""))[1],
-        manager=(last("manager") or (0, ""))[1],
-        team=tuple(_member(v) for _, raw in values.get("team", []) for v in raw.split("\n")),
-        digest_recipients=tuple(
-            x for _, raw in values.get("digest recipients", []) for x in _split(raw)
-        ),
+        sender=line("sender", defaults.sender),
+        reply_to=line("reply to", defaults.reply_to),
+        slack_channel=line("slack channel", defaults.slack_channel),
+        manager=line("manager", defaults.manager),
+        team=tuple(_member(v) for v in items("team", MAX_TEAM)),
+        digest_recipients=tuple(items("digest recipients", MAX_DIGEST_RECIPIENTS)),
         holidays=frozenset(holidays),
         link_ttl_days=number("link ttl days", defaults.link_ttl_days),
-        triage_thresholds=thresholds,
+        triage_thresholds=_thresholds(last("stall thresholds"), problems),
     )
+
+
+def _thresholds(found: tuple[int, str] | None, problems: list[Problem]) -> tuple[int, ...]:
+    default = Config().triage_thresholds
+    if not found:
+        return default
+    least, most = NUMBER_BOUNDS["stall thresholds"]
+    row, raw = found
+    using = "using " + ", ".join(str(d) for d in default)
+    try:
+        days = sorted(cells.whole_number(x, minimum=least) for x in _split(raw))
+    except cells.CellError as err:
+        what = str(err)
+    else:
+        if days and days[-1] <= most and len(days) <= MAX_THRESHOLDS:
+            return tuple(days)
+        what = f"{raw[:40]!r} is out of range" if days else "no thresholds given"
+    problems.append(
+        Problem(
+            CONFIG.name,
+            row,
+            "value",
+            f"stall thresholds: {what}; allowed {allowed('stall thresholds')}; {using}",
+        )
+    )
+    return default
 
 
 def _split(value: str) -> list[str]:

@@ -2,12 +2,16 @@
 
 People type into the sheet, so every row is read defensively: a cell the guide cannot use becomes
 a ``Problem`` naming tab, row and column, that row is left alone, and every other row goes on.
+og-config is read first: its time zone is how a time typed with an offset reads in team time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime, tzinfo
+from functools import partial
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from guide import cells
 from guide.config import read_config
@@ -53,9 +57,10 @@ def read_book(snapshot: Snapshot) -> Book:
     problems: list[Problem] = []
     config = read_config(snapshot.tables.get(CONFIG.name), problems)
     plans = _read_plans(snapshot[PLANS.name], problems)
-    customers = _read_customers(snapshot[ONBOARDING.name], plans, problems)
-    sends = _read_sends(snapshot[SENDS.name], problems)
-    states = _read_states(snapshot[STATE.name], problems)
+    zone = ZoneInfo(config.timezone)  # read_config only keeps a zone that loads
+    customers = _read_customers(snapshot[ONBOARDING.name], plans, problems, zone)
+    sends = _read_sends(snapshot[SENDS.name], problems, zone)
+    states = _read_states(snapshot[STATE.name], problems, zone)
     return Book(customers, plans, sends, states, config, problems)
 
 
@@ -99,11 +104,20 @@ def _read_plans(table: Table, problems: list[Problem]) -> dict[str, list[Step]]:
     return {plan: sorted(s, key=lambda s: s.order) for plan, s in steps.items()}
 
 
+def _moments(zone: tzinfo) -> Callable[[CellValue], datetime | None]:
+    return partial(cells.optional_moment, zone=zone)
+
+
+def _days(zone: tzinfo) -> Callable[[CellValue], date | None]:
+    return partial(cells.optional_day, zone=zone)
+
+
 def _read_customers(
-    table: Table, plans: dict[str, list[Step]], problems: list[Problem]
+    table: Table, plans: dict[str, list[Step]], problems: list[Problem], zone: tzinfo
 ) -> list[Customer]:
     if not _structure(table, ONBOARDING, problems):
         return []
+    optional_day = _days(zone)
     customers: list[Customer] = []
     seen: dict[str, int] = {}
     for row, record in table.records():
@@ -135,12 +149,12 @@ def _read_customers(
             plan=plan,
             owner=cells.text(record.get("owner")),
             segment=cells.text(record.get("segment")),
-            started_on=r.cell("started on", cells.optional_day, None),
+            started_on=r.cell("started on", optional_day, None),
             # An unreadable tick box is read as ticked: holding a customer is safer than mailing.
             paused=r.cell("paused", cells.checkbox, True),
             handed_off_to=cells.text(record.get("handed off to")),
             finished=r.cell("finished", cells.checkbox, True),
-            finished_on=r.cell("finished on", cells.optional_day, None),
+            finished_on=r.cell("finished on", optional_day, None),
             finished_by=cells.text(record.get("finished by")),
         )
         if not customer.owner:
@@ -150,9 +164,12 @@ def _read_customers(
     return customers
 
 
-def _read_sends(table: Table, problems: list[Problem]) -> dict[str, dict[str, StepSend]]:
+def _read_sends(
+    table: Table, problems: list[Problem], zone: tzinfo
+) -> dict[str, dict[str, StepSend]]:
     if not _structure(table, SENDS, problems):
         return {}
+    optional_moment = _moments(zone)
     sends: dict[str, dict[str, StepSend]] = {}
     for row, record in table.records():
         r = RowReader(SENDS.name, row, record, problems)
@@ -166,11 +183,11 @@ def _read_sends(table: Table, problems: list[Problem]) -> dict[str, dict[str, St
             journey_id=journey_id,
             customer_id=cells.text(record.get("customer id")),
             step_id=step_id,
-            sent_at=r.cell("sent at", cells.optional_moment, None),
-            done_at=r.cell("done at", cells.optional_moment, None),
+            sent_at=r.cell("sent at", optional_moment, None),
+            done_at=r.cell("done at", optional_moment, None),
             done_by=cells.text(record.get("done by")),
             reminders=r.cell("reminders sent", _count, 0),
-            last_reminded=r.cell("last reminded", cells.optional_moment, None),
+            last_reminded=r.cell("last reminded", optional_moment, None),
         )
         journey = sends.setdefault(journey_id, {})
         if step_id in journey:
@@ -188,9 +205,10 @@ def _count(value: CellValue) -> int:
     return 0 if cells.text(value) == "" else cells.whole_number(value)
 
 
-def _read_states(table: Table, problems: list[Problem]) -> dict[str, GuideState]:
+def _read_states(table: Table, problems: list[Problem], zone: tzinfo) -> dict[str, GuideState]:
     if not _structure(table, STATE, problems):
         return {}
+    optional_moment = _moments(zone)
     states: dict[str, GuideState] = {}
     for row, record in table.records():
         r = RowReader(STATE.name, row, record, problems)
@@ -202,17 +220,17 @@ def _read_states(table: Table, problems: list[Problem]) -> dict[str, GuideState]
             row=row,
             customer_id=customer_id,
             journey_id=cells.text(record.get("journey id")),
-            paused_at=r.cell("paused at", cells.optional_moment, None),
+            paused_at=r.cell("paused at", optional_moment, None),
             pause_note=cells.text(record.get("pause note")),
             paused_by=cells.text(record.get("paused by")),
             handed_off_to=cells.text(record.get("handed off to")),
-            handed_off_at=r.cell("handed off at", cells.optional_moment, None),
+            handed_off_at=r.cell("handed off at", optional_moment, None),
             handed_off_by=cells.text(record.get("handed off by")),
-            resumed_at=r.cell("resumed at", cells.optional_moment, None),
+            resumed_at=r.cell("resumed at", optional_moment, None),
             flag_channel=cells.text(record.get("flag channel")),
             flag_ts=cells.text(record.get("flag ts")),
             flag_step=cells.text(record.get("flag step")),
             flag_level=r.cell("flag level", _count, 0),
-            flagged_at=r.cell("flagged at", cells.optional_moment, None),
+            flagged_at=r.cell("flagged at", optional_moment, None),
         )
     return states

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from guide.config import KEYS
+from guide.config import KEYS, allowed
 from guide.ports import Workbook
 from guide.workbook import Changes
 from sheets.schema import CONFIG, TABS, normalize_header
@@ -16,6 +16,7 @@ def setup_workbook(workbook: Workbook) -> list[str]:
     changes = Changes()
     for key, (notes, default) in KEYS.items():
         if key not in have:
+            notes = f"{notes} (allowed: {allowed(key)})"
             changes.append(CONFIG.name, {"key": key, "value": default, "notes": notes})
     workbook.commit(snapshot, changes)
     return made

@@ -29,6 +29,9 @@ TODAY = date(2026, 11, 23)  # a Monday
 NOW = datetime(2026, 11, 23, 15, 30, tzinfo=UTC)  # mid-morning in the demo's New York
 TOKEN = "xoxb-test-token"
 SECRET = "test-signing-secret-0123456789abcdef"
+# The key the done links in events/*.json are signed with: a published test key, for the samples
+# (and ``sam local invoke`` with them) only. Without OG_LINK_KEY a workbook makes its own.
+SAMPLE_EVENTS_LINK_KEY = "local-only-link-signing-key-change-me"
 
 
 @dataclass
@@ -63,6 +66,7 @@ def make_demo(folder: Path, slack_api_url: str | None = None) -> Demo:
         "SLACK_BOT_TOKEN": TOKEN,
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_TEAM_ID": "T0001",
+        "OG_LINK_KEY": SAMPLE_EVENTS_LINK_KEY,
     }
     if slack_api_url:
         env["SLACK_API_URL"] = slack_api_url

@@ -143,7 +143,7 @@ def test_an_unreachable_sheet_says_try_again(demo: Demo) -> None:
 
 
 def test_everything_from_the_sheet_is_escaped() -> None:
-    page = confirm_page("<script>alert(1)</script>", "Kestrel & Sons <Ltd>", 'a"b', "/done")
+    page = confirm_page("<script>alert(1)</script>", "Kestrel & Sons <Ltd>", 'a"b')
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "Kestrel &amp; Sons &lt;Ltd&gt;" in page and 'value="a&quot;b"' in page
     done = done_page("Thanks", "<b>", [("<i>step</i>", "done")])

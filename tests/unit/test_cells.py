@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
@@ -95,3 +96,33 @@ def test_stamp_reads_back_as_the_same_minute() -> None:
     moment = datetime(2026, 11, 3, 9, 5)
     assert cells.moment(cells.stamp(moment)) == moment
     assert cells.moment(cells.stamp(moment) + "") - moment < timedelta(minutes=1)
+
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+@pytest.mark.parametrize(
+    ("typed", "team_time"),
+    [
+        ("2026-11-20T10:00:00+01:00", datetime(2026, 11, 20, 4, 0)),
+        ("2026-11-20 10:00 -05:00", datetime(2026, 11, 20, 10, 0)),
+        ("2026-11-20 10:00 -08:00", datetime(2026, 11, 20, 13, 0)),
+        ("2026-11-20T10:00:00Z", datetime(2026, 11, 20, 5, 0)),
+        (datetime(2026, 11, 20, 10, 0, tzinfo=UTC), datetime(2026, 11, 20, 5, 0)),
+    ],
+)
+def test_given_a_time_typed_with_an_offset_then_it_reads_as_that_moment_in_team_time(
+    typed: object, team_time: datetime
+) -> None:
+    assert cells.moment(typed, zone=NEW_YORK) == team_time  # type: ignore[arg-type]
+    assert cells.optional_moment(typed, zone=NEW_YORK) == team_time  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("typed", ["2026-11-20 10:00", "2026-11-20T10:00:00", "11/20/2026"])
+def test_given_a_time_without_an_offset_then_it_is_team_time_as_typed(typed: str) -> None:
+    as_typed = datetime.fromisoformat(typed) if "-" in typed else datetime(2026, 11, 20)
+    assert cells.moment(typed, zone=NEW_YORK) == as_typed
+
+
+def test_given_an_offset_that_crosses_midnight_then_the_day_is_the_team_s_day() -> None:
+    assert cells.day("2026-11-20T02:00:00Z", zone=NEW_YORK) == date(2026, 11, 19)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -129,3 +130,79 @@ def test_no_row_a_person_can_type_crashes_the_reader(rows: list[dict[str, Any]])
     for p in book.problems:
         assert p.tab == "onboarding" and p.row is not None and p.row not in good
         assert p.column is None or p.column in ONBOARDING.columns
+
+
+@pytest.mark.parametrize(
+    ("key", "typed", "allowed", "field", "default"),
+    [
+        ("link ttl days", "365000000", "1 to 365", "link_ttl_days", 30),
+        ("link ttl days", "0", "1 to 365", "link_ttl_days", 30),
+        ("escalate after days", "91", "1 to 90", "escalate_after_days", 10),
+        ("stall thresholds", "3, 7, 400", "from 1 to 365", "triage_thresholds", (3, 7, 14, 30)),
+        (
+            "stall thresholds",
+            ", ".join(["5"] * 11),
+            "at most 10",
+            "triage_thresholds",
+            (3, 7, 14, 30),
+        ),
+        (
+            "sender",
+            "a" * 250 + "@b.example",
+            "up to 254 characters",
+            "sender",
+            "onboarding@example.com",
+        ),
+        ("reply to", "r" * 255, "up to 254 characters", "reply_to", ""),
+        ("slack channel", "#" + "c" * 254, "up to 254 characters", "slack_channel", ""),
+        ("manager", "m" * 255, "up to 254 characters", "manager", ""),
+        ("timezone", "Europe/" + "x" * 300, "IANA time zone", "timezone", "UTC"),
+        ("holidays", "9999-12-24", "from 1970-01-01 to 2200-12-31", "holidays", frozenset()),
+    ],
+)
+def test_given_a_setting_out_of_bounds_then_the_default_is_used_and_the_problem_names_its_range(
+    key: str, typed: str, allowed: str, field: str, default: object
+) -> None:
+    from tests.builders import config_rows
+
+    book = read_book(snapshot([customer("C1")], config=config_rows(**{key: typed})))
+
+    assert getattr(book.config, field) == default
+    (problem,) = [str(p) for p in book.problems]
+    assert problem.startswith("og-config row") and f"{key}:" in problem and allowed in problem
+
+
+def test_given_more_team_members_than_slack_can_list_then_the_first_hundred_are_used() -> None:
+    from tests.builders import config_rows
+
+    team = "\n".join(f"Member {n} | U{n:04d}" for n in range(101))
+    book = read_book(snapshot([customer("C1")], config=config_rows(team=team)))
+
+    assert len(book.config.team) == 100 and book.config.team[-1].name == "Member 99"
+    (problem,) = [str(p) for p in book.problems]
+    assert "team: more than 100" in problem and "at most 100 of them" in problem
+
+
+def test_given_sheet_times_typed_with_offsets_then_the_book_holds_them_in_the_team_s_time() -> None:
+    from datetime import date, datetime
+
+    from tests.builders import config_rows, send
+
+    sends = [
+        send("C1", "connect", sent="2026-11-20T10:00:00+01:00", done="2026-11-20 12:30Z"),
+        send("C1", "invite", sent="2026-11-20 10:00"),
+    ]
+    book = read_book(
+        snapshot(
+            [customer("C1", **{"started on": "2026-11-03T01:00:00+00:00"})],
+            sends=sends,
+            config=config_rows(timezone="America/New_York"),
+        )
+    )
+
+    assert book.problems == []
+    (journey,) = book.sends.values()
+    assert journey["connect"].sent_at == datetime(2026, 11, 20, 4, 0)
+    assert journey["connect"].done_at == datetime(2026, 11, 20, 7, 30)
+    assert journey["invite"].sent_at == datetime(2026, 11, 20, 10, 0), "naive: as typed"
+    assert book.customers[0].started_on == date(2026, 11, 2)
