@@ -1,5 +1,5 @@
 """Slack's limits, end to end through the real ``slack_sdk`` client: the fake Slack API refuses
-what real Slack refuses."""
+what real Slack refuses, and what the guide builds for the longest names still gets through."""
 
 from __future__ import annotations
 
@@ -9,11 +9,17 @@ from typing import Any
 import pytest
 
 from adapters.slack_notifier import SlackNotifier, web_client
+from app import slack_views as views
+from guide import journey, messages
+from guide.model import GuideState, TeamMember
 from guide.ports import NotifierError, SlackMessage
+from guide.reading import read_book
+from tests.builders import customer, plan_rows, send, snapshot
 from tests.fakes.slack_server import FakeSlackServer
 
 TOKEN = "xoxb-test-token"
 CHANNEL = "C0FLAGS"
+LONG = "Kestrel & Sons <Holdings> " * 200  # 5,200 characters
 
 
 @pytest.fixture
@@ -121,4 +127,64 @@ def test_a_modal_title_over_24_characters_does_not_open(
     with pytest.raises(NotifierError) as refused:
         notifier.open_modal("1337.42.abcd", modal("x" * 25))
     assert refused.value.code == "invalid_arguments"
+    assert len(slack.views) == 1
+
+
+# --- what the guide builds gets through ---------------------------------------------------------
+
+
+def long_book() -> Any:
+    plans = [{**row, "title": LONG} for row in plan_rows()]
+    rows = [customer("C1", company=LONG, **{"contact name": LONG, "owner": LONG})]
+    return read_book(snapshot(rows, sends=[send("C1", "connect", "2026-11-02")], plans=plans))
+
+
+def test_a_5000_character_company_and_step_title_still_get_their_flag_and_its_update(
+    notifier: SlackNotifier, slack: FakeSlackServer
+) -> None:
+    # Given a customer whose company name and current step title are 5,000 characters long
+    book = long_book()
+    c, step = book.customers[0], book.plans["standard"][0]
+    # When the tick flags them, and later someone pauses them from the flag
+    text, blocks = messages.flag_blocks(
+        c, step, c.journey_id(), 5, messages.mrkdwn(c.owner), escalated=True
+    )
+    posted = notifier.post(SlackMessage(CHANNEL, text, blocks))
+    state = GuideState(row=2, customer_id="C1", journey_id=c.journey_id(), flag_step="connect")
+    note = journey.flag_note(c, state, f"paused by sam: {LONG}", (messages.RESUME,))
+    notifier.update(posted.channel, posted.ts, SlackMessage(CHANNEL, *note))
+    # Then Slack took both: the flag now says what was done, with its Resume button
+    landed = slack.message(posted.channel, posted.ts)
+    assert landed["text"] == note[0]
+    assert landed["blocks"][-1]["elements"][0]["action_id"] == "og_resume"
+
+
+def test_the_escalation_and_hand_off_for_such_a_customer_are_posted(
+    notifier: SlackNotifier, slack: FakeSlackServer
+) -> None:
+    book = long_book()
+    c, step = book.customers[0], book.plans["standard"][0]
+    notifier.post(SlackMessage(CHANNEL, *messages.escalation_blocks(c, step, 12, "<@U0BOSS>")))
+    member = TeamMember(LONG, "U0ALI")
+    notifier.post(SlackMessage(CHANNEL, *journey.handoff_message(book, c, None, member, LONG)))
+    assert len(slack.messages) == 2
+
+
+@pytest.mark.parametrize("kind", ["pause", "nudge", "hand off"])
+def test_the_modals_behind_such_a_flag_open(
+    notifier: SlackNotifier, slack: FakeSlackServer, kind: str
+) -> None:
+    # Given the flag's text as Slack hands it back with a button press
+    book = long_book()
+    c, step = book.customers[0], book.plans["standard"][0]
+    about, _ = messages.flag_blocks(c, step, c.journey_id(), 5, "<@U0SAM>", escalated=False)
+    ref = views.FlagRef("C1", c.journey_id(), "connect", CHANNEL, "1.000001")
+    team = [TeamMember(LONG, "U0ALI", "ali@example.com"), TeamMember("Sam", "U0SAM")]
+    view = {
+        "pause": lambda: views.pause_view(ref, about),
+        "nudge": lambda: views.nudge_view(ref, about),
+        "hand off": lambda: views.handoff_view(ref, about, team),
+    }[kind]()
+    # When it is opened, Then Slack opens it
+    notifier.open_modal("1337.42.abcd", view)
     assert len(slack.views) == 1
