@@ -1,7 +1,8 @@
 """The modals behind the flag's Pause, Hand off and Nudge buttons, and reading them back.
 
 Slack shows ``plain_text`` as typed (no mrkdwn), so what a person typed needs no escaping here;
-it only has to fit Slack's length limits, or ``views.open`` refuses the whole modal.
+it only has to fit Slack's length limits (``guide.slack_limits``), or ``views.open`` refuses the
+whole modal.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from guide import slack_limits as fit
 from guide.model import TeamMember
 
 PAUSE = "og_pause_modal"
@@ -19,10 +21,8 @@ NUDGE = "og_nudge_modal"
 
 NOTE_LIMIT = 1000
 SUBJECT_LIMIT = 200
-_OPTION_TEXT_LIMIT = 75  # Slack's limit for an option's text
-_OPTION_VALUE_LIMIT = 150
-_OPTIONS_LIMIT = 100
-_CONTEXT_LIMIT = 300
+# The flag's text atop a modal: enough to say which customer, not the whole story.
+_ABOUT_LIMIT = 300
 
 
 @dataclass(frozen=True)
@@ -40,17 +40,20 @@ class FlagRef:
     response_url: str = ""
 
     def metadata(self) -> str:
-        return json.dumps(
-            {
-                "c": self.customer_id,
-                "j": self.journey_id,
-                "s": self.step_id,
-                "ch": self.channel,
-                "ts": self.message_ts,
-                "r": self.response_url,
-            },
-            separators=(",", ":"),
-        )
+        """The ref as JSON. Over Slack's limit the journey and step go: the modal then acts on
+        the customer's current journey, as a digest button does."""
+        data = {
+            "c": self.customer_id,
+            "j": self.journey_id,
+            "s": self.step_id,
+            "ch": self.channel,
+            "ts": self.message_ts,
+            "r": self.response_url,
+        }
+        text = json.dumps(data, separators=(",", ":"))
+        if len(text) > fit.PRIVATE_METADATA:
+            text = json.dumps({**data, "j": "", "s": ""}, separators=(",", ":"))
+        return text
 
     @classmethod
     def from_metadata(cls, text: str) -> FlagRef | None:
@@ -80,8 +83,8 @@ def button_customer(value: str) -> tuple[str, str, str] | None:
     return str(data["c"]).strip(), str(data.get("j") or ""), str(data.get("s") or "")
 
 
-def _plain(text: str) -> dict[str, Any]:
-    return {"type": "plain_text", "text": text}
+def _plain(text: str, limit: int = fit.INPUT_LABEL) -> dict[str, Any]:
+    return fit.plain(text, limit)
 
 
 def _modal(
@@ -92,15 +95,17 @@ def _modal(
     about: str,
     blocks: list[dict[str, Any]],
 ) -> dict[str, Any]:
-    context = about.strip()[:_CONTEXT_LIMIT] or f"Customer {ref.customer_id}"
+    # ``about`` is the flag's own text as Slack hands it back: already escaped, so it is cut
+    # on whole escapes.
+    context = fit.cut_mrkdwn(about.strip(), _ABOUT_LIMIT) or f"Customer {ref.customer_id}"
     return {
         "type": "modal",
         "callback_id": callback_id,
         "private_metadata": ref.metadata(),
-        "title": _plain(title),
-        "submit": _plain(submit),
-        "close": _plain("Cancel"),
-        "blocks": [{"type": "context", "elements": [_plain(context)]}, *blocks],
+        "title": _plain(title, fit.MODAL_TITLE),
+        "submit": _plain(submit, fit.MODAL_TITLE),
+        "close": _plain("Cancel", fit.MODAL_TITLE),
+        "blocks": [{"type": "context", "elements": [_plain(context, fit.CONTEXT_TEXT)]}, *blocks],
     }
 
 
@@ -126,7 +131,7 @@ def _text_input(
         },
     }
     if hint:
-        block["hint"] = _plain(hint)
+        block["hint"] = _plain(hint, fit.INPUT_HINT)
     return block
 
 
@@ -157,20 +162,15 @@ def handoff_view(ref: FlagRef, about: str, team: Sequence[TeamMember]) -> dict[s
         who = _text_input(
             "to",
             "Hand off to",
-            _OPTION_VALUE_LIMIT,
+            fit.OPTION_VALUE,
             optional=False,
             hint="A name, Slack id or email. Add a team list to og-config to pick from it here.",
         )
         return _modal(HANDOFF, ref, "Hand off", "Hand off", about, [who])
     options = []
-    for member in team[:_OPTIONS_LIMIT]:
+    for member in team[: fit.OPTIONS]:
         label = f"{member.name} ({member.email})" if member.email else member.name
-        options.append(
-            {
-                "text": _plain(label[:_OPTION_TEXT_LIMIT]),
-                "value": member.name[:_OPTION_VALUE_LIMIT],
-            }
-        )
+        options.append({"text": _plain(label, fit.OPTION_TEXT), "value": _option_value(member)})
     select = {
         "type": "input",
         "block_id": "to",
@@ -178,11 +178,20 @@ def handoff_view(ref: FlagRef, about: str, team: Sequence[TeamMember]) -> dict[s
         "element": {
             "type": "static_select",
             "action_id": "to",
-            "placeholder": _plain("Pick a team member"),
+            "placeholder": _plain("Pick a team member", fit.PLACEHOLDER),
             "options": options,
         },
     }
     return _modal(HANDOFF, ref, "Hand off", "Hand off", about, [select])
+
+
+def _option_value(member: TeamMember) -> str:
+    """What picking a member submits: their name, or, when that is too long for an option, their
+    Slack id or email (the team list finds a member by any of the three)."""
+    for key in (member.name, member.slack_id, member.email):
+        if key and len(key) <= fit.OPTION_VALUE:
+            return key
+    return fit.cut(member.name, fit.OPTION_VALUE)
 
 
 def submitted(view: dict[str, Any], block_id: str) -> str:

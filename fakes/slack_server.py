@@ -6,7 +6,8 @@
         assert slack.message("C123", ts)["text"] == "..."
 
 It keeps the messages it was sent (so tests can assert on state), records every call, and can be
-told to answer the next call to a method with a Slack error or a 429.
+told to answer the next call to a method with a Slack error or a 429. Like real Slack it refuses
+blocks and views over Block Kit's limits (``fakes.block_kit``) and over-long text.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from fakes.block_kit import message_refusal, view_refusal
 
 _BOT = {"user_id": "UBOT", "bot_id": "BBOT", "team_id": "T0001", "team": "Acme", "user": "guide"}
 
@@ -145,6 +148,9 @@ class FakeSlackServer:
             return {"ok": False, "error": "channel_not_found"}
         if not params.get("text") and not params.get("blocks"):
             return {"ok": False, "error": "no_text"}
+        blocks = _json_field(params["blocks"]) if "blocks" in params else None
+        if refused := message_refusal(params.get("text"), blocks):
+            return refused
         ts = self._next_ts()
         message = {
             "type": "message",
@@ -163,6 +169,9 @@ class FakeSlackServer:
             return {"ok": False, "error": "channel_not_found"}
         if key not in self.messages:
             return {"ok": False, "error": "message_not_found"}
+        blocks = _json_field(params["blocks"]) if "blocks" in params else None
+        if refused := message_refusal(params.get("text"), blocks):
+            return refused
         message = self.messages[key]
         if "text" in params:
             message["text"] = params["text"]
@@ -181,8 +190,8 @@ class FakeSlackServer:
         if not params.get("trigger_id"):
             return {"ok": False, "error": "invalid_trigger"}
         view = _json_field(params.get("view"))
-        if not isinstance(view, dict) or "type" not in view:
-            return {"ok": False, "error": "invalid_arguments"}
+        if refused := view_refusal(view):
+            return refused
         view_id = f"V{len(self.views) + 1:08d}"
         self.views[view_id] = {**view, "id": view_id}
         return {"ok": True, "view": self.views[view_id]}
@@ -191,7 +200,10 @@ class FakeSlackServer:
         view_id = str(params.get("view_id"))
         if view_id not in self.views:
             return {"ok": False, "error": "not_found"}
-        self.views[view_id] = {**_json_field(params.get("view")), "id": view_id}
+        view = _json_field(params.get("view"))
+        if refused := view_refusal(view):
+            return refused
+        self.views[view_id] = {**view, "id": view_id}
         return {"ok": True, "view": self.views[view_id]}
 
 

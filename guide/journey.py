@@ -2,7 +2,7 @@
 hand-off message, and the note a Slack flag becomes once somebody has acted on it.
 
 Pure content from a ``Book``; nothing here sends anything. Everything a person typed is escaped
-with ``messages.mrkdwn`` before it goes into Slack.
+and cut to fit (``guide.slack_limits``) before it goes into Slack, top-level text included.
 """
 
 from __future__ import annotations
@@ -10,13 +10,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from guide import slack_limits as fit
 from guide.cells import stamp
-from guide.messages import Button, action_value, actions_block, mrkdwn
+from guide.messages import Button, action_value, actions_block
 from guide.model import Book, Customer, GuideState, StepSend, TeamMember
 from guide.tick.decide import current_step
 
 # Step states on the done page's checklist.
 DONE, WAITING, TO_DO = "done", "waiting", "to do"
+# A pause note is written to be read (the modal takes up to 1,000 characters): show it all.
+_NOTE = 1000
+# What an action note says ("paused by sam: <their note>"), likewise.
+_WHAT = 1500
 
 
 def checklist(book: Book, customer_id: str) -> list[tuple[str, str]]:
@@ -48,7 +53,7 @@ def _when(value: datetime | None) -> str:
 
 
 def _step_line(title: str, send: StepSend | None, is_current: bool) -> str:
-    name = mrkdwn(title)
+    name = fit.typed(title)
     if send is None or send.sent_at is None:
         return f"○ {name}: not sent yet"
     sent = f"sent {_when(send.sent_at)}"
@@ -56,7 +61,7 @@ def _step_line(title: str, send: StepSend | None, is_current: bool) -> str:
         sent += f", {send.reminders} reminder{'s' if send.reminders != 1 else ''}"
         sent += f" (last {_when(send.last_reminded)})"
     if send.done:
-        by = f" by {mrkdwn(send.done_by)}" if send.done_by else ""
+        by = f" by {fit.typed(send.done_by)}" if send.done_by else ""
         return f"✓ {name}: {sent}; done {_when(send.done_at)}{by}"
     return f"{'▶' if is_current else '•'} {name}: {sent}; not done yet"
 
@@ -68,22 +73,24 @@ def journey_lines(book: Book, customer: Customer, state: GuideState | None) -> l
     current = current_step(steps, sends)
     lines = [_step_line(s.title, sends.get(s.step_id), s is current) for s in steps]
     started = customer.started_on.isoformat() if customer.started_on else "not started yet"
-    lines.append(f"Started {started}; owner {mrkdwn(customer.owner or '?')}.")
+    lines.append(f"Started {started}; owner {fit.typed(customer.owner or '?')}.")
     if state is not None and state.flagged_at is not None:
         level = "re-flagged (escalated)" if state.flag_level > 1 else "flagged as stalled"
         lines.append(f"{level.capitalize()} {_when(state.flagged_at)}.")
     if customer.paused:
-        by = f" by {mrkdwn(state.paused_by)}" if state and state.paused_by else ""
+        by = f" by {fit.typed(state.paused_by)}" if state and state.paused_by else ""
         since = f" since {_when(state.paused_at)}" if state and state.paused_at else ""
         lines.append(f"Paused{since}{by}.")
         if state is not None and state.pause_note:
-            lines.append(f"Pause note: “{mrkdwn(state.pause_note)}”")
+            lines.append(f"Pause note: “{fit.typed(state.pause_note, _NOTE)}”")
     if customer.handed_off_to:
-        by = f" by {mrkdwn(state.handed_off_by)}" if state and state.handed_off_by else ""
+        by = f" by {fit.typed(state.handed_off_by)}" if state and state.handed_off_by else ""
         since = f" on {_when(state.handed_off_at)}" if state and state.handed_off_at else ""
-        lines.append(f"Handed off to {mrkdwn(customer.handed_off_to)}{since}{by}.")
+        lines.append(f"Handed off to {fit.typed(customer.handed_off_to)}{since}{by}.")
     if customer.finished:
-        lines.append(f"Finished {customer.finished_on or '?'} by {mrkdwn(customer.finished_by)}.")
+        lines.append(
+            f"Finished {customer.finished_on or '?'} by {fit.typed(customer.finished_by)}."
+        )
     return lines
 
 
@@ -91,22 +98,24 @@ def handoff_message(
     book: Book, customer: Customer, state: GuideState | None, member: TeamMember, by: str
 ) -> tuple[str, list[dict[str, Any]]]:
     """What the new owner gets: who handed whom over, how to reach them, the journey so far."""
-    text = f"{by} handed {customer.name} over to you: the guide sends them nothing more."
+    name, who = fit.typed(customer.name), fit.typed(by)
+    text = f"{who} handed {name} over to you: the guide sends them nothing more."
+    email = fit.typed(customer.email)
     contact = (
-        f"{mrkdwn(customer.contact_name or customer.name)} "
-        f"<mailto:{mrkdwn(customer.email)}|{mrkdwn(customer.email)}> · "
-        f"plan {mrkdwn(customer.plan)} · journey `{mrkdwn(customer.journey_id())}`"
+        f"{fit.typed(customer.contact_name or customer.name)} "
+        f"<mailto:{email}|{email}> · "
+        f"plan {fit.typed(customer.plan)} · journey `{fit.typed(customer.journey_id())}`"
     )
     blocks: list[dict[str, Any]] = [
-        _section(
-            f":handshake: *{mrkdwn(by)}* handed *{mrkdwn(customer.name)}* over to you, "
-            f"{mrkdwn(member.name)}. The guide sends them nothing more until the hand-off "
+        fit.section(
+            f":handshake: *{who}* handed *{name}* over to you, "
+            f"{fit.typed(member.name)}. The guide sends them nothing more until the hand-off "
             "is cleared."
         ),
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": contact}]},
-        _section("*The journey so far*\n" + "\n".join(journey_lines(book, customer, state))),
+        fit.context(contact),
+        fit.section("*The journey so far*\n" + "\n".join(journey_lines(book, customer, state))),
     ]
-    return text, blocks
+    return fit.message(text, blocks)
 
 
 def flag_note(
@@ -117,25 +126,16 @@ def flag_note(
 ) -> tuple[str, list[dict[str, Any]]]:
     """The stall flag once acted on: what was done, by whom and when, and the buttons that make
     sense next (none once it is over), so nobody presses twice."""
-    text = f"{customer.name}: {what}"
+    name, done = fit.typed(customer.name), fit.typed(what, _WHAT)
+    text = f"{name}: {done}"
     blocks: list[dict[str, Any]] = [
-        _section(f":white_check_mark: *{mrkdwn(customer.name)}*: {mrkdwn(what)}"),
-        {
-            "type": "context",
-            "elements": [
-                {
-                    "type": "mrkdwn",
-                    "text": f"Owner {mrkdwn(customer.owner)} · journey "
-                    f"`{mrkdwn(state.journey_id or customer.journey_id())}`",
-                }
-            ],
-        },
+        fit.section(f":white_check_mark: *{name}*: {done}"),
+        fit.context(
+            f"Owner {fit.typed(customer.owner)} · journey "
+            f"`{fit.typed(state.journey_id or customer.journey_id())}`"
+        ),
     ]
     if buttons:
         value = action_value(customer.customer_id, customer.journey_id(), state.flag_step)
         blocks.append(actions_block(value, buttons))
-    return text, blocks
-
-
-def _section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+    return fit.message(text, blocks)

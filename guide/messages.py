@@ -1,7 +1,8 @@
 """What the guide says: step and wrap-up emails, and the Slack flag. Pure content, no sending.
 
 Everything a person typed (names, companies, notes) is escaped for where it lands: HTML in
-emails, mrkdwn in Slack.
+emails, mrkdwn in Slack; in Slack it is also cut to fit (``guide.slack_limits``), top-level
+``text`` included, since that is what notifications show.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ import html
 import json
 from typing import Any
 
+from guide import slack_limits as fit
 from guide.model import Customer, Step
 from guide.ports import Email
+from guide.slack_limits import mrkdwn as mrkdwn  # callers escape with messages.mrkdwn
 
 # The buttons a flag can carry: (action id, label, style). The first four are the stall flag's
 # own; the last two undo a pause or a hand-off from the same flag.
@@ -25,11 +28,6 @@ NUDGE: Button = ("og_nudge", "Nudge", "primary")
 RESUME: Button = ("og_resume", "Resume", "primary")
 CLEAR_HAND_OFF: Button = ("og_clear_handoff", "Clear hand-off", "primary")
 FLAG_BUTTONS = (FINISH, PAUSE, HAND_OFF, NUDGE)
-
-
-def mrkdwn(text: str) -> str:
-    """Escape the three characters Slack treats as control in mrkdwn."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _fill(template: str, customer: Customer, step: Step) -> str:
@@ -94,7 +92,12 @@ def wrapup_email(customer: Customer, steps: list[Step], sender: str, reply_to: s
 
 
 def action_value(customer_id: str, journey_id: str, step_id: str) -> str:
-    return json.dumps({"c": customer_id, "j": journey_id, "s": step_id}, separators=(",", ":"))
+    """What a flag's buttons carry. Over Slack's limit, only the customer: a press then acts on
+    their current journey, as digest buttons do."""
+    value = json.dumps({"c": customer_id, "j": journey_id, "s": step_id}, separators=(",", ":"))
+    if len(value) <= fit.BUTTON_VALUE:
+        return value
+    return fit.cut(json.dumps({"c": customer_id}, separators=(",", ":")), fit.BUTTON_VALUE)
 
 
 def actions_block(value: str, buttons: tuple[Button, ...]) -> dict[str, Any]:
@@ -104,7 +107,7 @@ def actions_block(value: str, buttons: tuple[Button, ...]) -> dict[str, Any]:
         button: dict[str, Any] = {
             "type": "button",
             "action_id": action_id,
-            "text": {"type": "plain_text", "text": label},
+            "text": fit.plain(label, fit.BUTTON_TEXT),
             "value": value,
         }
         if style:
@@ -138,60 +141,42 @@ def flag_blocks(
     """The stall flag: what is stuck, for how long, whose move it is, and the four buttons."""
     who = "the customer" if step.owned_by == "customer" else "us"
     headline = "Escalated: " if escalated else ""
+    name, title = fit.typed(customer.name), fit.typed(step.title)
     text = (
-        f"{headline}{customer.name} is stuck on '{step.title}' for {waited_days} business days "
+        f"{headline}{name} is stuck on '{title}' for {waited_days} business days "
         f"(expected {step.expected_days})"
     )
+    email = fit.typed(customer.email)
     value = action_value(customer.customer_id, journey_id, step.step_id)
     blocks: list[dict[str, Any]] = [
-        {
-            "type": "section",
-            "text": {
-                "type": "mrkdwn",
-                "text": (
-                    f"{':rotating_light: *Escalated* ' if escalated else ':warning: '}"
-                    f"*{mrkdwn(customer.name)}* is stuck on *{mrkdwn(step.title)}*\n"
-                    f"{waited_days} business days since it was sent "
-                    f"(expected {step.expected_days}). Waiting on {who}."
-                ),
-            },
-        },
-        {
-            "type": "context",
-            "elements": [
-                {
-                    "type": "mrkdwn",
-                    "text": (
-                        f"Owner {owner_mention} · {mrkdwn(customer.contact_name)} "
-                        f"<mailto:{mrkdwn(customer.email)}|{mrkdwn(customer.email)}> · "
-                        f"plan {mrkdwn(customer.plan)} · journey `{mrkdwn(journey_id)}`"
-                    ),
-                }
-            ],
-        },
+        fit.section(
+            f"{':rotating_light: *Escalated* ' if escalated else ':warning: '}"
+            f"*{name}* is stuck on *{title}*\n"
+            f"{waited_days} business days since it was sent "
+            f"(expected {step.expected_days}). Waiting on {who}."
+        ),
+        fit.context(
+            f"Owner {owner_mention} · {fit.typed(customer.contact_name)} "
+            f"<mailto:{email}|{email}> · "
+            f"plan {fit.typed(customer.plan)} · journey `{fit.typed(journey_id)}`"
+        ),
         actions_block(value, FLAG_BUTTONS),
     ]
-    return text, blocks
+    return fit.message(text, blocks)
 
 
 def escalation_blocks(
     customer: Customer, step: Step, waited_days: int, owner_mention: str
 ) -> tuple[str, list[dict[str, Any]]]:
+    name, title = fit.typed(customer.name), fit.typed(step.title)
     text = (
-        f"{customer.name} has been stuck on '{step.title}' for {waited_days} business days "
-        f"(expected {step.expected_days}); owner {customer.owner}"
+        f"{name} has been stuck on '{title}' for {waited_days} business days "
+        f"(expected {step.expected_days}); owner {fit.typed(customer.owner)}"
     )
     blocks: list[dict[str, Any]] = [
-        {
-            "type": "section",
-            "text": {
-                "type": "mrkdwn",
-                "text": (
-                    f":rotating_light: *{mrkdwn(customer.name)}* has been stuck on "
-                    f"*{mrkdwn(step.title)}* for {waited_days} business days "
-                    f"(expected {step.expected_days}). Owner: {owner_mention}."
-                ),
-            },
-        }
+        fit.section(
+            f":rotating_light: *{name}* has been stuck on *{title}* for {waited_days} "
+            f"business days (expected {step.expected_days}). Owner: {owner_mention}."
+        )
     ]
-    return text, blocks
+    return fit.message(text, blocks)

@@ -24,11 +24,25 @@ FLAG = SlackMessage(
     text="Acme is stuck on 'connect your data' (9 days)",
     blocks=[
         {"type": "section", "text": {"type": "mrkdwn", "text": "*Acme* is stuck"}},
-        {"type": "actions", "elements": [{"type": "button", "action_id": "finish"}]},
+        {
+            "type": "actions",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": "finish",
+                    "text": {"type": "plain_text", "text": "Finish"},
+                }
+            ],
+        },
     ],
 )
 DONE = SlackMessage(channel=CHANNEL, text="Finished by Sam", blocks=[])
-MODAL = {"type": "modal", "callback_id": "pause", "title": {"type": "plain_text", "text": "Pause"}}
+MODAL = {
+    "type": "modal",
+    "callback_id": "pause",
+    "title": {"type": "plain_text", "text": "Pause"},
+    "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Pause *Acme*?"}}],
+}
 
 
 @dataclass
