@@ -15,13 +15,13 @@ Exit codes (``ok`` is ``exit_code == 0``):
     1  refused or nothing to do: already so, nothing to undo, an unknown plan, a row that
        needs fixing first; or ``doctor`` found problems
     2  not usable: a malformed payload, the workbook unreachable or busy (its lock), a tab or
-       required column missing, the undo core missing; nothing was written
+       required column missing, the undo core missing; from the CLI, AWS unreachable or the
+       admin function failing (``app.admin_remote``); nothing was written
     3  the customer name names several customers, or is only part of a company name: the
        candidates are listed, name one by id
     4  no customer has that id or company name
 
-A customer is named by id or by company name, case-insensitively; an id wins over a name. The
-name is looked up in one read of the onboarding tab before the command's own unit of work.
+A customer is named by id or by company name, case-insensitively (``app.admin_names``).
 
 - ``resume``: the guide carries on with the customer: a pause is lifted, then a hand-off is
   cleared (two units of work, one audit row each); refused when there is neither.
@@ -31,25 +31,25 @@ name is looked up in one read of the onboarding tab before the command's own uni
 - ``doctor``: reads the whole workbook once and lists every problem, by tab. It writes nothing.
 
 ``by`` is who the audit names; it is required by the commands that write. Only IAM principals
-allowed to invoke the admin function can send one, so the function takes it as given.
+allowed to invoke the admin function can send one, so the function takes it as given; the CLI
+sends ``$USER@cli`` locally and the caller's IAM identity ARN remotely.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from app.admin_doctor import doctor
-from app.admin_result import AMBIGUOUS, OK, REFUSED, UNKNOWN, Result, cannot_run
-from guide import cells
+from app.admin_names import Ambiguous, Candidate, NoSuchCustomer, ambiguous, resolve
+from app.admin_result import OK, REFUSED, UNKNOWN, UNUSABLE, Result, cannot_run
 from guide.actions import perform
 from guide.commands import ActionError, AlreadyDone, ClearHandOff, Reenroll, Resume
 from guide.ports import LockBusy, Ports, WorkbookError
-from guide.unit_of_work import WorkbookBroken, structural_problems
-from sheets.schema import ONBOARDING
+from guide.unit_of_work import WorkbookBroken
 
 __all__ = ["COMMANDS", "BadRequest", "Request", "Result", "execute", "run"]
 
@@ -94,29 +94,6 @@ class Request:
             raise BadRequest(f"{command} writes to the workbook: say who runs it in 'by'")
         return request
 
-    def payload(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in FIELDS}
-
-
-@dataclass(frozen=True)
-class Candidate:
-    customer_id: str
-    company: str
-
-    def as_json(self) -> dict[str, str]:
-        return {"customer_id": self.customer_id, "company": self.company}
-
-
-@dataclass
-class Ambiguous(Exception):
-    name: str
-    candidates: list[Candidate] = field(default_factory=list)
-    exact: bool = True
-
-
-class NoSuchCustomer(LookupError):
-    pass
-
 
 class Unavailable(RuntimeError):
     """The undo core is not in this version of the guide."""
@@ -139,7 +116,7 @@ def execute(ports: Ports, payload: object, now: datetime) -> Result:
         who = resolve(ports, request.customer)
         return _RUN[request.command](ports, request, who, now)
     except Ambiguous as err:
-        return _ambiguous(err)
+        return ambiguous(err)
     except NoSuchCustomer as err:
         text = f"No customer has the id or company name {str(err)!r}."
         return Result(UNKNOWN, text, {"error": "unknown_customer", "customer": str(err)})
@@ -163,47 +140,6 @@ _ERRORS: dict[type, str] = {
 }
 
 
-def resolve(ports: Ports, name: str) -> Candidate:
-    """The one customer ``name`` means, by id or company name; see the module docstring."""
-    snapshot = ports.workbook.read([ONBOARDING.name])
-    broken = structural_problems(snapshot)
-    if broken:
-        raise WorkbookBroken(broken)
-    rows = list(
-        dict.fromkeys(
-            Candidate(cells.text(r.get("customer id")), cells.text(r.get("company")))
-            for _row, r in snapshot[ONBOARDING.name].records()
-        )
-    )
-    key = name.casefold()
-    for row in rows:
-        if row.customer_id and row.customer_id.casefold() == key:
-            return row
-    named = [r for r in rows if r.company.casefold() == key and r.customer_id]
-    if len({r.customer_id for r in named}) == 1:
-        return named[0]
-    if named:
-        raise Ambiguous(name, named)
-    partly = [r for r in rows if r.customer_id and key in r.company.casefold()]
-    if partly:  # never acted on: an admin command on a guessed customer is too easy to regret
-        raise Ambiguous(name, partly, exact=False)
-    raise NoSuchCustomer(name)
-
-
-def _ambiguous(err: Ambiguous) -> Result:
-    said = (
-        f"{err.name!r} names {len(err.candidates)} customers"
-        if err.exact
-        else f"No customer is named exactly {err.name!r}"
-    )
-    lines = [f"{said}; name one by id:"]
-    lines += [f"  {c.customer_id}  {c.company}" for c in err.candidates]
-    data = {"error": "ambiguous_customer", "customer": err.name, "exact": err.exact}
-    return Result(
-        AMBIGUOUS, "\n".join(lines), {**data, "candidates": [c.as_json() for c in err.candidates]}
-    )
-
-
 def _resume(ports: Ports, request: Request, who: Candidate, now: datetime) -> Result:
     done: list[str] = []
     messages: list[str] = []
@@ -213,6 +149,14 @@ def _resume(ports: Ports, request: Request, who: Candidate, now: datetime) -> Re
             answer = perform(ports, command, now)
         except AlreadyDone:
             continue
+        except (ActionError, WorkbookError, LockBusy, WorkbookBroken) as err:
+            if not done:
+                raise
+            # The pause is lifted and stays so: say that, and why the hand-off is not cleared.
+            said = err.message if isinstance(err, ActionError) else str(err)
+            text = " ".join([*messages, f"The hand-off was not cleared: {said}"])
+            data = {**_who(who), "journey_id": journey, "done": done, "error": "partly_done"}
+            return Result(REFUSED if isinstance(err, ActionError) else UNUSABLE, text, data)
         done.append("resume" if isinstance(command, Resume) else "clear hand-off")
         messages.append(answer.message)
         journey = answer.journey_id

@@ -15,7 +15,8 @@ import pytest
 from app.admin import run
 from guide import commands as cmd
 from guide.actions import perform
-from guide.ports import Ports
+from guide.ports import Ports, WorkbookError
+from guide.workbook import Changes, Snapshot
 from sheets.demo import build_demo
 from sheets.schema import SENDS, SENDS_ARCHIVE, TABS
 from tests import builders
@@ -106,6 +107,30 @@ def test_resume_lifts_a_pause_and_clears_a_hand_off_with_an_audit_row_each(
     row = workbook.row("onboarding", "customer id", "C008")
     assert row["paused"] is False and not row["handed off to"]
     assert audits(workbook, "C008") == ["pause", "resume", "clear hand-off"]
+
+
+class FailsFromTheThirdWrite(InMemoryWorkbook):
+    def commit(self, snapshot: Snapshot, changes: Changes) -> None:
+        if changes and self.writes >= 2:
+            raise WorkbookError("Sheets answered 503")
+        super().commit(snapshot, changes)
+
+
+def test_a_hand_off_that_cannot_be_cleared_after_the_pause_was_lifted_says_both(
+    make_ports: MakePorts, now: datetime
+) -> None:
+    workbook = FailsFromTheThirdWrite()
+    build_demo(workbook, TODAY)
+    workbook.writes = 0
+    ports = make_ports(workbook)
+    perform(ports, cmd.Pause("C008", by="Sam Rivera"), now)  # the first write
+
+    result = run(ports, resume("C008"), now)
+
+    assert (result["exit_code"], result["data"]["done"]) == (2, ["resume"])
+    assert result["text"].startswith("Resumed Harbor Freight Co")
+    assert result["text"].endswith("The hand-off was not cleared: Sheets answered 503")
+    assert workbook.row("onboarding", "customer id", "C008")["paused"] is False
 
 
 def test_resume_of_a_customer_the_guide_is_already_on_is_refused_with_exit_1(
