@@ -5,14 +5,18 @@
     python -m app.cli demo [--dir demo]
     python -m app.cli setup
     python -m app.cli serve [--port 8080]
+    python -m app.cli admin undo|history|resume|reenroll|doctor [CUSTOMER] [--force]
+        [--plan PLAN] [--json] [--remote] [--function NAME] [--stack NAME]
 
 Exit codes: 0 done (problems in the sheet are reported, not fatal), 2 the environment or the
-workbook is not usable.
+workbook is not usable. ``admin`` exits with its result's code (see ``app.admin``).
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import json
 import os
 import shutil
 import sys
@@ -124,6 +128,44 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_admin(args: argparse.Namespace) -> int:
+    """In-process on OG_WORKBOOK (by ``$USER@cli``), else on the deployed admin function (by
+    the caller's IAM identity): the same payload and result either way."""
+    from app.admin import run
+
+    payload = {
+        "command": args.action,
+        "customer": args.customer,
+        "force": args.force,
+        "plan": args.plan,
+    }
+    if args.remote or args.function or args.stack or not os.environ.get("OG_WORKBOOK"):
+        from app.admin_remote import run_remote
+
+        stack = args.stack or os.environ.get("OG_STACK_NAME")
+        result = run_remote(payload, function=args.function, stack=stack)
+    else:
+        by = f"{os.environ.get('USER') or getpass.getuser()}@cli"
+        result = run(_ports(), {**payload, "by": by}, datetime.now(UTC))
+    print(json.dumps(result, indent=2, ensure_ascii=False) if args.json else result["text"])
+    return int(result["exit_code"])
+
+
+def _admin_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from app.admin import COMMANDS
+
+    admin = sub.add_parser("admin", help="undo, history, resume, reenroll or doctor")
+    admin.add_argument("action", choices=COMMANDS)
+    admin.add_argument("customer", nargs="?", default="", help="an id or a company name")
+    admin.add_argument("--force", action="store_true", help="undo: even what later changes use")
+    admin.add_argument("--plan", default="", help="reenroll: the new journey's plan")
+    admin.add_argument("--json", action="store_true", help="print the result payload as JSON")
+    admin.add_argument("--remote", action="store_true", help="on the deployed admin function")
+    admin.add_argument("--function", help="the admin function's name (implies --remote)")
+    admin.add_argument("--stack", help="the stack whose AdminFunctionName output names it")
+    admin.set_defaults(run=cmd_admin)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="onboarding-guide", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -144,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
     serve.set_defaults(run=cmd_serve)
+    _admin_parser(sub)
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))

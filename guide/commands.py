@@ -62,7 +62,16 @@ class MarkDone:
     by: str = "customer"
 
 
-Command = Finish | Pause | Resume | HandOff | ClearHandOff | Nudge | MarkDone
+@dataclass(frozen=True)
+class Reenroll:
+    """Start the customer on a new journey today: a plan again, or another plan."""
+
+    customer_id: str
+    by: str
+    plan: str
+
+
+Command = Finish | Pause | Resume | HandOff | ClearHandOff | Nudge | MarkDone | Reenroll
 
 
 class ActionError(Exception):

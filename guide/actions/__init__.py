@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from guide import commands
-from guide.actions import holds, steps
+from guide.actions import enroll, holds, steps
 from guide.actions.context import CustomerWork, Done, find_customer, update_flag
 from guide.commands import Answer, Command
 from guide.ports import Ports
@@ -34,6 +34,7 @@ _HANDLERS: dict[type, Callable[[CustomerWork, Any], Done]] = {
     commands.ClearHandOff: holds.clear_hand_off,
     commands.Nudge: steps.nudge,
     commands.MarkDone: steps.mark_done,
+    commands.Reenroll: enroll.reenroll,
 }
 
 
