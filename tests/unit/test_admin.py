@@ -13,15 +13,15 @@ from typing import Any
 import pytest
 
 from app.admin import run
+from app.demo import build_demo
+from fakes.memory_workbook import InMemoryWorkbook
 from guide import commands as cmd
 from guide.actions import perform
 from guide.ports import Ports, WorkbookError
 from guide.workbook import Changes, Snapshot
-from sheets.demo import build_demo
 from sheets.schema import SENDS, SENDS_ARCHIVE, TABS
 from tests import builders
 from tests.conftest import MakePorts
-from tests.fakes.memory_workbook import InMemoryWorkbook
 
 TODAY = datetime(2026, 11, 20).date()
 BY = "arn:aws:iam::123456789012:user/morgan"

@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 
 from adapters.outbox import read_outbox
+from app.demo import build_demo, business_days_ago
+from fakes.memory_workbook import InMemoryWorkbook
 from guide import commands as cmd
 from guide.actions import perform
 from guide.commands import ActionError, AlreadyDone
@@ -23,10 +25,8 @@ from guide.reading import read_book
 from guide.tick.decide import NoticeResume, SendStep, decide
 from guide.workbook import Changes
 from guide.writes import StateUpdates
-from sheets.demo import build_demo, business_days_ago
 from sheets.schema import TICK_READS
 from tests.conftest import MakePorts
-from tests.fakes.memory_workbook import InMemoryWorkbook
 
 TODAY = datetime(2026, 11, 20).date()  # conftest's NOW, in the demo's New York
 ADMIN = "arn:aws:iam::123456789012:user/morgan"
