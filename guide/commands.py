@@ -58,7 +58,20 @@ class MarkDone:
     by: str = "customer"
 
 
-Command = Finish | Pause | Resume | HandOff | ClearHandOff | Nudge | MarkDone
+@dataclass(frozen=True)
+class Undo:
+    """Put back what the customer's last action not yet undone changed (``guide.actions.undo``).
+
+    ``force`` overwrites values a person edited since that action; without it the undo refuses
+    and shows them.
+    """
+
+    customer_id: str
+    by: str
+    force: bool = False
+
+
+Command = Finish | Pause | Resume | HandOff | ClearHandOff | Nudge | MarkDone | Undo
 
 
 class ActionError(Exception):
