@@ -280,21 +280,43 @@ def test_undo_is_one_read_of_the_whole_trail_and_one_write(
     assert header_only == []
 
 
+def older(workbook: InMemoryWorkbook, action: str, part: str, change: Any) -> None:
+    """Rewrite the last ``action`` og-audit row's before or after as an older guide wrote it."""
+    header, *rows = workbook.tabs[AUDIT.name]
+    row = [r for r in rows if r[header.index("action")] == action][-1]
+    values = json.loads(str(row[header.index(part)]))
+    change(values)
+    row[header.index(part)] = json.dumps(values)
+
+
 def test_an_audit_row_from_before_og_state_was_recorded_is_refused_with_a_sentence(
     workbook: InMemoryWorkbook, ports: Ports, now: datetime
 ) -> None:
     # Given an older pause row: no og-state in its before (the record did not exist then)
     perform(ports, cmd.Pause("C005", SAM), now)
-    header, *rows = workbook.tabs[AUDIT.name]
-    before = json.loads(str(rows[-1][header.index("before")]))
-    del before["og-state"]
-    rows[-1][header.index("before")] = json.dumps(before)
+    older(workbook, "pause", "before", lambda before: before.pop("og-state"))
     writes = workbook.writes
 
     with pytest.raises(ActionError) as refused:
         perform(ports, cmd.Undo("C005", SAM), later(now, 10))
     assert refused.value.code == "cannot_undo"
     assert "does not record the og-state before and after" in refused.value.message
+    assert workbook.writes == writes
+
+
+def test_an_older_resume_noticed_in_the_sheet_is_refused_rather_than_half_undone(
+    workbook: InMemoryWorkbook, ports: Ports, now: datetime
+) -> None:
+    # Given the tick noticed C007's cleared box, audited as older guides did: the row as read
+    edit(workbook, "onboarding", "C007", "paused", False)
+    run_tick(ports, now)
+    older(workbook, "resume", "before", lambda before: before["onboarding"].update(paused=False))
+    writes = workbook.writes
+
+    with pytest.raises(ActionError) as refused:
+        perform(ports, cmd.Undo("C007", SAM), later(now, 10))
+    assert refused.value.code == "cannot_undo"
+    assert "the box that was cleared in the sheet" in refused.value.message
     assert workbook.writes == writes
 
 
