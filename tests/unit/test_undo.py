@@ -27,6 +27,7 @@ from sheets.demo import build_demo
 from sheets.schema import AUDIT, SENDS_ARCHIVE, TICK_READS
 from tests.conftest import MakePorts
 from tests.fakes.memory_workbook import InMemoryWorkbook
+from tests.unit.test_actions import FLAG_TS, buttons, flagged, slack
 
 TODAY = datetime(2026, 11, 20).date()
 SAM, ALEX, MORGAN = "Sam Rivera", "Alex Chen", "Morgan Lee"
@@ -373,3 +374,17 @@ def test_the_audit_records_the_og_state_record_an_action_made_as_none_before(
     before, after = json.loads(str(entry["before"])), json.loads(str(entry["after"]))
     assert before["og-state"] is None
     assert after["og-state"][audit.UPDATED_AT] == "2026-11-20 10:00"
+
+
+def test_undo_rewrites_the_slack_flag_with_the_buttons_for_where_it_leaves_the_customer(
+    workbook: InMemoryWorkbook, ports: Ports, outbox: Path, now: datetime
+) -> None:
+    # Given C005's stall was flagged in Slack, and then C005 was paused from it
+    flagged(workbook, "C005", "invite-teammate")
+    perform(ports, cmd.Pause("C005", SAM), now)
+
+    # When the pause is undone, then the flag says so and offers the buttons of a live journey
+    perform(ports, cmd.Undo("C005", ALEX), later(now, 10))
+    update = slack(outbox, "chat.update")[-1]
+    assert update["ts"] == FLAG_TS and "pause undone by Alex Chen" in update["text"]
+    assert buttons(update) == ["og_finish", "og_pause", "og_handoff", "og_nudge"]
