@@ -15,7 +15,7 @@ Exit codes (``ok`` is ``exit_code == 0``):
     1  refused or nothing to do: already so, nothing to undo, an unknown plan, a row that
        needs fixing first; or ``doctor`` found problems
     2  not usable: a malformed payload, the workbook unreachable or busy (its lock), a tab or
-       required column missing, the undo core missing; from the CLI, AWS unreachable or the
+       required column missing; from the CLI, AWS unreachable or the
        admin function failing (``app.admin_remote``); nothing was written
     3  the customer name names several customers, or is only part of a company name: the
        candidates are listed, name one by id
@@ -26,8 +26,8 @@ A customer is named by id or by company name, case-insensitively (``app.admin_na
 - ``resume``: the guide carries on with the customer: a pause is lifted, then a hand-off is
   cleared (two units of work, one audit row each); refused when there is neither.
 - ``reenroll``: a new journey on ``plan`` from today (``guide.actions.enroll``).
-- ``undo`` (``force`` to undo what a later change depends on) and ``history``: the undo core,
-  ``guide.commands.Undo`` and ``guide.trail``, looked up when first used.
+- ``undo`` (``force`` to undo over a person's later edit) and ``history``: ``guide.actions.undo``
+  and ``guide.trail``.
 - ``doctor``: reads the whole workbook once and lists every problem, by tab. It writes nothing.
 
 ``by`` is who the audit names; it is required by the commands that write. Only IAM principals
@@ -37,7 +37,6 @@ sends ``$USER@cli`` locally and the caller's IAM identity ARN remotely.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -46,8 +45,9 @@ from typing import Any
 from app.admin_doctor import doctor
 from app.admin_names import Ambiguous, Candidate, NoSuchCustomer, ambiguous, resolve
 from app.admin_result import OK, REFUSED, UNKNOWN, UNUSABLE, Result, cannot_run
+from guide import trail
 from guide.actions import perform
-from guide.commands import ActionError, AlreadyDone, ClearHandOff, Reenroll, Resume
+from guide.commands import ActionError, AlreadyDone, ClearHandOff, Reenroll, Resume, Undo
 from guide.ports import LockBusy, Ports, WorkbookError
 from guide.unit_of_work import WorkbookBroken
 
@@ -95,10 +95,6 @@ class Request:
         return request
 
 
-class Unavailable(RuntimeError):
-    """The undo core is not in this version of the guide."""
-
-
 def run(ports: Ports, payload: object, now: datetime) -> dict[str, Any]:
     """The admin function's whole job: the payload carried out at ``now`` (aware)."""
     return execute(ports, payload, now).as_payload()
@@ -128,7 +124,7 @@ def execute(ports: Ports, payload: object, now: datetime) -> Result:
         problems = "\n".join(f"  {p}" for p in err.problems)
         text = f"The workbook cannot be used; nothing was done:\n{problems}\nRun doctor."
         return cannot_run("workbook_broken", text, [str(p) for p in err.problems])
-    except (WorkbookError, LockBusy, Unavailable) as err:
+    except (WorkbookError, LockBusy) as err:
         error = next(e for kind, e in _ERRORS.items() if isinstance(err, kind))
         return cannot_run(error, f"Nothing was done: {err}")
 
@@ -136,7 +132,6 @@ def execute(ports: Ports, payload: object, now: datetime) -> Result:
 _ERRORS: dict[type, str] = {
     WorkbookError: "workbook_error",
     LockBusy: "workbook_busy",
-    Unavailable: "undo_unavailable",
 }
 
 
@@ -174,25 +169,15 @@ def _reenroll(ports: Ports, request: Request, who: Candidate, now: datetime) -> 
 
 
 def _undo(ports: Ports, request: Request, who: Candidate, now: datetime) -> Result:
-    undo = _undo_core("guide.commands", "Undo")
-    answer = perform(ports, undo(who.customer_id, request.by, force=request.force), now)
+    answer = perform(ports, Undo(who.customer_id, request.by, force=request.force), now)
     data = {**_who(who), "journey_id": answer.journey_id, "force": request.force}
     return Result(OK, answer.message, data)
 
 
 def _history(ports: Ports, request: Request, who: Candidate, now: datetime) -> Result:
-    history, render_text = (_undo_core("guide.trail", n) for n in ("history", "render_text"))
-    entries = history(ports, who.customer_id)
-    text = f"{who.company or who.customer_id} ({who.customer_id})\n{render_text(entries)}"
+    entries = trail.history(ports, who.customer_id)
+    text = f"{who.company or who.customer_id} ({who.customer_id})\n{trail.render(entries)}"
     return Result(OK, text, {**_who(who), "entries": [e.as_json() for e in entries]})
-
-
-def _undo_core(module: str, name: str) -> Any:
-    """A name of the undo core, looked up at run time so the other commands never need it."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError) as err:
-        raise Unavailable(f"{module}.{name} is not in this version of the guide") from err
 
 
 def _who(who: Candidate) -> dict[str, str]:

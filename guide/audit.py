@@ -1,4 +1,10 @@
-"""og-audit rows: who did what to which customer, with the state before and after as JSON."""
+"""og-audit rows: who did what to which customer, with the state before and after as JSON.
+
+The before and after are what undo restores from, so they name every value an action changes:
+the onboarding row, the og-state record (``None`` when the customer has none: an action that
+makes one says so, so undo knows to remove it) with its 'updated at', and the journey's og-sends
+rows. A part an action does not touch is left out of both.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +12,32 @@ import json
 import uuid
 from dataclasses import fields
 from datetime import date, datetime
+from enum import Enum
 from typing import Any
 
+from guide import cells
 from guide.cells import stamp
 from guide.model import Customer, GuideState, StepSend
-from guide.workbook import CellValue
-from sheets.schema import AUDIT
+from guide.workbook import FIRST_DATA_ROW, CellValue, Snapshot
+from sheets.schema import AUDIT, STATE
+
+# The view's field names are the model's; these say which column each one is, where the two differ
+# only by underscores. 'updated at' is og-state bookkeeping the model does not carry.
+ONBOARDING_COLUMNS = {"email": "contact email"}
+SENDS_COLUMNS = {"reminders": "reminders sent"}
+UPDATED_AT = "updated_at"
+
+
+class _Omitted(Enum):
+    OMITTED = "omitted"
+
+
+OMITTED = _Omitted.OMITTED  # "this action does not touch og-state", unlike None: "no record"
+
+
+def column(field_name: str, renames: dict[str, str] | None = None) -> str:
+    """The sheet column a view field is stored in."""
+    return (renames or {}).get(field_name, field_name.replace("_", " "))
 
 
 def _plain(value: Any) -> Any:
@@ -22,25 +48,50 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _fields(record: Any) -> dict[str, Any]:
+def fields_of(record: Any) -> dict[str, Any]:
+    """A record's fields as JSON-able values, the row number left out (rows move)."""
     # Not dataclasses.asdict: it deep-copies every value, and a finish views a whole journey.
     return {f.name: _plain(getattr(record, f.name)) for f in fields(record) if f.name != "row"}
 
 
 def view(
     customer: Customer | None,
-    state: GuideState | None = None,
+    state: GuideState | _Omitted | None = OMITTED,
     sends: list[StepSend] | None = None,
+    *,
+    updated_at: str | None = None,
 ) -> dict[str, Any]:
-    """A customer's whole state across tabs, as JSON-able data, for an audit before/after."""
+    """A customer's whole state across tabs, as JSON-able data, for an audit before/after.
+
+    ``updated_at`` is the og-state record's 'updated at' as read (before) or as written (after);
+    see ``state_updated_at``.
+    """
     out: dict[str, Any] = {}
     if customer is not None:
-        out["onboarding"] = _fields(customer)
-    if state is not None:
-        out["og-state"] = _fields(state)
+        out["onboarding"] = fields_of(customer)
+    if state is None:
+        out["og-state"] = None
+    elif not isinstance(state, _Omitted):
+        out["og-state"] = fields_of(state)
+        if updated_at is not None:
+            out["og-state"][UPDATED_AT] = updated_at
     if sends is not None:
-        out["og-sends"] = [_fields(s) for s in sends]
+        out["og-sends"] = [fields_of(s) for s in sends]
     return out
+
+
+def state_updated_at(snapshot: Snapshot, state: GuideState | None) -> str:
+    """The 'updated at' of a customer's og-state row as read: not in ``GuideState`` because only
+    an undo needs it, to put the row back exactly as it was."""
+    table = snapshot.tables.get(STATE.name)
+    if state is None or table is None or not state.row:
+        return ""
+    position = table.positions().get("updated at")
+    offset = state.row - FIRST_DATA_ROW
+    if position is None or not 0 <= offset < len(table.rows):
+        return ""
+    raw = table.rows[offset]
+    return cells.text(raw[position] if position < len(raw) else None)
 
 
 def row(
@@ -52,6 +103,7 @@ def row(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     detail: str = "",
+    undoes: str = "",
 ) -> dict[str, CellValue]:
     values: dict[str, CellValue] = {
         "audit id": uuid.uuid4().hex[:12],
@@ -63,7 +115,7 @@ def row(
         "before": json.dumps(before or {}, ensure_ascii=False, sort_keys=True),
         "after": json.dumps(after or {}, ensure_ascii=False, sort_keys=True),
         "detail": detail,
-        "undoes": "",
+        "undoes": undoes,
     }
     assert set(values) == set(AUDIT.columns)
     return values

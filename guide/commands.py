@@ -71,7 +71,20 @@ class Reenroll:
     plan: str
 
 
-Command = Finish | Pause | Resume | HandOff | ClearHandOff | Nudge | MarkDone | Reenroll
+@dataclass(frozen=True)
+class Undo:
+    """Put back what the customer's last action not yet undone changed (``guide.actions.undo``).
+
+    ``force`` overwrites values a person edited since that action; without it the undo refuses
+    and shows them.
+    """
+
+    customer_id: str
+    by: str
+    force: bool = False
+
+
+Command = Finish | Pause | Resume | HandOff | ClearHandOff | Nudge | MarkDone | Reenroll | Undo
 
 
 class ActionError(Exception):

@@ -16,11 +16,12 @@ from datetime import datetime
 from typing import Any
 
 from guide import commands
-from guide.actions import enroll, holds, steps
+from guide.actions import enroll, holds, steps, undo
 from guide.actions.context import CustomerWork, Done, find_customer, update_flag
 from guide.commands import Answer, Command
 from guide.ports import Ports
 from guide.unit_of_work import ACTION_WAIT_SECONDS, at, unit_of_work
+from sheets.schema import APPEND_ONLY, TICK_READS
 
 __all__ = ["perform"]
 
@@ -35,7 +36,13 @@ _HANDLERS: dict[type, Callable[[CustomerWork, Any], Done]] = {
     commands.Nudge: steps.nudge,
     commands.MarkDone: steps.mark_done,
     commands.Reenroll: enroll.reenroll,
+    commands.Undo: undo.undo,
 }
+
+# What a command reads whole beyond the tick's tabs. The others read og-audit and
+# og-sends-archive for their header only (they only append to them), so their read never grows
+# with history; an undo needs the customer's trail and the archived journey.
+_FULL_READS: dict[type, tuple[str, ...]] = {commands.Undo: APPEND_ONLY}
 
 
 def perform(
@@ -46,7 +53,14 @@ def perform(
     wait_seconds: float = ACTION_WAIT_SECONDS,
 ) -> Answer:
     """Carry ``command`` out at ``now`` (aware) as one unit of work; see the module docstring."""
-    with unit_of_work(ports, at(now), wait_seconds=wait_seconds) as work:
+    full = _FULL_READS.get(type(command), ())
+    with unit_of_work(
+        ports,
+        at(now),
+        wait_seconds=wait_seconds,
+        reads=(*TICK_READS, *full),
+        header_only=tuple(t for t in APPEND_ONLY if t not in full),
+    ) as work:
         customer = find_customer(work.book, command.customer_id)
         unit = CustomerWork(work, customer, work.book.states.get(customer.customer_id))
         done = _HANDLERS[type(command)](unit, command)

@@ -11,8 +11,21 @@ from guide.actions.context import CustomerWork, Done, held, log, not_finished
 from guide.cells import stamp
 from guide.commands import ActionError, AlreadyDone
 from guide.links import hold_stamp
+from guide.model import Customer, GuideState
 from guide.ports import AlreadyInProgress, NotifierError, SlackMessage
 from sheets.schema import ONBOARDING
+
+
+def _views(
+    unit: CustomerWork, customer_after: Customer, state_after: GuideState
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A hold's audit before and after: the onboarding row and the og-state record, with the
+    record's 'updated at', so an undo can put both back exactly."""
+    snapshot = unit.work.snapshot
+    before = audit.view(
+        unit.customer, unit.state, updated_at=audit.state_updated_at(snapshot, unit.state)
+    )
+    return before, audit.view(customer_after, state_after, updated_at=unit.when)
 
 
 def pause(unit: CustomerWork, command: commands.Pause) -> Done:
@@ -34,9 +47,7 @@ def pause(unit: CustomerWork, command: commands.Pause) -> Done:
     after = unit.state_after(
         journey_id=unit.journey_id, paused_at=unit.local, pause_note=note, paused_by=command.by
     )
-    unit.audit(
-        command.by, "pause", audit.view(c, state), audit.view(replace(c, paused=True), after), note
-    )
+    unit.audit(command.by, "pause", *_views(unit, replace(c, paused=True), after), note)
     said = f" Note: {note}" if note else ""
     return Done(
         f"Paused {c.name}.{said}",
@@ -65,8 +76,7 @@ def resume(unit: CustomerWork, command: commands.Resume) -> Done:
     unit.audit(
         command.by,
         "resume",
-        audit.view(c, state),
-        audit.view(replace(c, paused=False), after),
+        *_views(unit, replace(c, paused=False), after),
         f"paused for {lasted}",
     )
     return Done(
@@ -106,8 +116,7 @@ def hand_off(unit: CustomerWork, command: commands.HandOff) -> Done:
     unit.audit(
         command.by,
         "hand off",
-        audit.view(c, unit.state),
-        audit.view(customer_after, after),
+        *_views(unit, customer_after, after),
         f"to {member.name}{previously}",
     )
 
@@ -164,8 +173,7 @@ def clear_hand_off(unit: CustomerWork, command: commands.ClearHandOff) -> Done:
     unit.audit(
         command.by,
         "clear hand-off",
-        audit.view(c, state),
-        audit.view(replace(c, handed_off_to=""), after),
+        *_views(unit, replace(c, handed_off_to=""), after),
         f"was with {c.handed_off_to} for {lasted}",
     )
     return Done(

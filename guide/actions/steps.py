@@ -95,8 +95,8 @@ def nudge(unit: CustomerWork, command: commands.Nudge) -> Done:
     unit.audit(
         command.by,
         "nudge",
-        audit.view(c, None, [send]),
-        audit.view(c, None, [after]),
+        audit.view(c, sends=[send]),
+        audit.view(c, sends=[after]),
         f"'{step.title}' re-sent to {c.email} (reminder {count}), subject '{email.subject}'",
     )
     return Done(
@@ -159,8 +159,8 @@ def mark_done(unit: CustomerWork, command: commands.MarkDone) -> Done:
     unit.audit(
         command.by,
         "done",
-        audit.view(c, None, [send]),
-        audit.view(c, None, [after]),
+        audit.view(c, sends=[send]),
+        audit.view(c, sends=[after]),
         f"'{step.title}' marked done",
     )
     journey_after = {**book.journey_sends(unit.journey_id), step.step_id: after}

@@ -121,6 +121,34 @@ def test_the_cli_resumes_a_customer_named_by_company_as_user_at_cli(
     assert entry["who"] == "sam@cli"
 
 
+def test_the_undo_and_history_samples_put_back_a_resume_and_show_the_trail(demo: Demo) -> None:
+    # Given Granite Works resumed by the resume sample
+    handler(event("admin-resume.json"), FakeLambdaContext())
+    # When the undo sample runs, then the history sample
+    undone = handler(event("admin-undo.json"), FakeLambdaContext())
+    trail = handler(event("admin-history.json"), FakeLambdaContext())
+    # Then the customer is paused again, and the trail shows the resume before its undo
+    assert (undone["ok"], undone["exit_code"]) == (True, 0)
+    customer = demo.book().customer("C007")
+    assert customer is not None and customer.paused
+    actions = [e["action"] for e in trail["data"]["entries"]]
+    assert actions.index("resume") < actions.index("undo")
+    assert "undo" in trail["text"]
+
+
+def test_the_cli_undo_with_nothing_left_to_undo_exits_1_and_changes_nothing(
+    demo: Demo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a customer whose trail holds only the tick's own records (C004: step emails)
+    before = demo.fingerprint()
+    # When the operator asks to undo
+    code = main(["admin", "undo", "C004"])
+    # Then nothing is undone, with a sentence saying so
+    assert code == 1
+    assert "nothing" in capsys.readouterr().out.casefold()
+    assert demo.fingerprint() == before
+
+
 def test_the_cli_prints_the_result_payload_with_json_and_exits_with_its_code(
     demo: Demo, capsys: pytest.CaptureFixture[str]
 ) -> None:

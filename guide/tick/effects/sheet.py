@@ -24,13 +24,16 @@ def notice_resume(tick: TickContext, effect: NoticeResume) -> None:
     work = tick.work
     customer = tick.customer(effect.customer_id)
     state = work.book.states[customer.customer_id]
+    # The row as it was before the person's edit, so an undo of this resume holds them again.
     if effect.what == "pause":
         cleared: dict[str, Any] = {"paused_at": None, "pause_note": "", "paused_by": ""}
         held = work.local - state.paused_at if state.paused_at else timedelta()
         detail = f"paused box cleared in the sheet after {held.days} days"
+        was = replace(customer, paused=True)
     else:
         cleared = {"handed_off_to": "", "handed_off_at": None, "handed_off_by": ""}
         detail = f"hand-off to {state.handed_off_to} cleared in the sheet"
+        was = replace(customer, handed_off_to=state.handed_off_to)
     after = replace(state, resumed_at=work.local, **cleared)
     work.states.set(
         customer.customer_id,
@@ -43,7 +46,7 @@ def notice_resume(tick: TickContext, effect: NoticeResume) -> None:
         "resume",
         customer.customer_id,
         state.journey_id,
-        audit.view(customer, state),
-        audit.view(customer, after),
+        audit.view(was, state, updated_at=audit.state_updated_at(work.snapshot, state)),
+        audit.view(customer, after, updated_at=stamp(work.local)),
         detail,
     )
