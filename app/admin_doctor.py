@@ -47,17 +47,7 @@ def doctor(ports: Ports) -> Result:
 def _other_tabs(snapshot: Snapshot) -> list[Problem]:
     """The structure check for og-sends-archive and og-config: a finish appends to the one, and
     the other holds the team's settings; neither stops a unit of work by its absence."""
-    problems = []
-    for tab in TABS:
-        table = snapshot.tables.get(tab.name)
-        if tab in STRUCTURAL or table is None:
-            continue
-        if not table.exists:
-            problems.append(Problem(tab.name, None, None, "tab is missing (run the setup command)"))
-            continue
-        for column in table.missing(tab.required):
-            problems.append(Problem(tab.name, 1, column, "required column missing from the header"))
-    return problems
+    return structural_problems(snapshot, [t for t in TABS if t not in STRUCTURAL])
 
 
 def _count(n: int, thing: str) -> str:

@@ -90,10 +90,11 @@ class Work:
         self.changes.append(AUDIT.name, row)
 
 
-def structural_problems(snapshot: Snapshot) -> list[Problem]:
-    """Every missing tab or required column among the tabs the guide cannot do without."""
+def structural_problems(snapshot: Snapshot, tabs: Sequence[Tab] = STRUCTURAL) -> list[Problem]:
+    """Every missing tab or required column among ``tabs`` (by default the ones the guide
+    cannot do without) that the snapshot read."""
     problems = []
-    for tab in STRUCTURAL:
+    for tab in tabs:
         table = snapshot.tables.get(tab.name)
         if table is None:
             continue  # not read by this unit of work
