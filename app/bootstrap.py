@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from app.secrets import Secrets, load_secrets
 from app.settings import Settings, SettingsError
@@ -83,7 +83,19 @@ def _notifier(settings: Settings, secrets: Secrets) -> Notifier:
     return SlackNotifier(web_client(secrets.slack_bot_token, settings.slack_api_url or None))
 
 
+class _NotGiven:
+    """A store this function was deployed without: using it is a deployment mistake."""
+
+    def __init__(self, variable: str) -> None:
+        self._variable = variable
+
+    def __getattr__(self, name: str) -> Any:
+        raise SettingsError(f"this function has no {self._variable}: it cannot {name}")
+
+
 def _lock(settings: Settings) -> Lock:
+    if settings.state_dir is None and not settings.lock_table:
+        return cast(Lock, _NotGiven("OG_LOCK_TABLE"))
     if settings.lock_table:
         import boto3
 
@@ -97,6 +109,8 @@ def _lock(settings: Settings) -> Lock:
 
 
 def _ledger(settings: Settings) -> Ledger:
+    if settings.state_dir is None and not settings.idempotency_table:
+        return cast(Ledger, _NotGiven("OG_IDEMPOTENCY_TABLE"))
     from adapters.ledger import IdempotencyLedger
 
     store: Any

@@ -25,7 +25,24 @@ class Secrets:
     google_service_account: dict[str, Any] | None = field(repr=False, default=None)
 
 
+# SSM parameter names under OG_SECRETS_PATH; each function may read only the ones it uses.
+SSM_NAMES = {
+    "slack_bot_token": "slack-bot-token",
+    "slack_signing_secret": "slack-signing-secret",
+    "link_key": "link-key",
+    "google_service_account": "google-service-account",
+}
+
+
 def load_secrets(settings: Settings) -> Secrets:
+    if settings.secrets_path:
+        stored = _from_ssm(settings.secrets_path)
+        return Secrets(
+            slack_bot_token=str(stored.get("slack_bot_token", "")),
+            slack_signing_secret=str(stored.get("slack_signing_secret", "")),
+            link_key=_required(stored, "link_key", settings.secrets_path).encode(),
+            google_service_account=_account(stored, settings.secrets_path),
+        )
     if settings.secret_name:
         stored = _stored(settings.secret_name)
         return Secrets(
@@ -62,6 +79,24 @@ def load_google_account(settings: Settings) -> dict[str, Any]:
             "(or OG_SECRET_NAME) to reach the spreadsheet"
         )
     return account
+
+
+def _from_ssm(path: str) -> dict[str, Any]:
+    """Every secret under ``path`` this function may read, through Powertools Parameters
+    (decrypted, cached). One the function is not granted, or that is not stored, is left out:
+    a function is given only the secrets it uses, and a missing one it needs is named when
+    first wanted."""
+    from aws_lambda_powertools.utilities import parameters
+
+    found: dict[str, Any] = {}
+    for key, name in SSM_NAMES.items():
+        try:
+            found[key] = parameters.get_parameter(
+                f"{path}/{name}", decrypt=True, max_age=CACHE_SECONDS
+            )
+        except parameters.GetParameterError:
+            continue
+    return found
 
 
 def _stored(secret_name: str) -> dict[str, Any]:

@@ -27,6 +27,7 @@ class Settings:
     slack_team_id: str
     done_url: str
     secret_name: str
+    secrets_path: str  # SSM Parameter Store: one SecureString per secret under this path
     lock_table: str
     idempotency_table: str
     # Secrets may come straight from the environment locally; in Lambda they come from
@@ -66,6 +67,7 @@ class Settings:
             slack_team_id=get("SLACK_TEAM_ID"),
             done_url=get("OG_DONE_URL", "http://127.0.0.1:8080/done"),
             secret_name=get("OG_SECRET_NAME"),
+            secrets_path=get("OG_SECRETS_PATH").rstrip("/"),
             lock_table=get("OG_LOCK_TABLE"),
             idempotency_table=get("OG_IDEMPOTENCY_TABLE"),
             slack_bot_token=get("SLACK_BOT_TOKEN"),
@@ -80,7 +82,9 @@ class Settings:
     def check(self, *, stores: bool = True) -> None:
         if not self.workbook_path and not self.spreadsheet_id:
             raise SettingsError("set OG_WORKBOOK (a local .xlsx) or OG_SPREADSHEET_ID")
-        if stores and self.state_dir is None and not (self.lock_table and self.idempotency_table):
+        # In Lambda each function gets only the tables it uses (the done link has no ledger,
+        # the digest no lock); a missing one is an error when it is first used.
+        if stores and self.state_dir is None and not (self.lock_table or self.idempotency_table):
             raise SettingsError(
                 "set OG_STATE_DIR for local locks and records, or OG_LOCK_TABLE and "
                 "OG_IDEMPOTENCY_TABLE for DynamoDB"
