@@ -3,6 +3,9 @@
 One read is one ``values:batchGet`` (plus one metadata fetch per instance); one commit is one
 ``spreadsheets:batchUpdate``, which Google applies all or nothing. Values are written as typed
 ``CellData`` (``stringValue`` and friends), which is RAW: a note starting with ``=`` stays text.
+
+Longer than most modules on purpose: the whole Sheets port (read, commit, tab creation) on
+one client, so the request budget (one read, one write) is visible in one file.
 """
 
 from __future__ import annotations

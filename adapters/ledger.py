@@ -5,6 +5,9 @@ record on failure, answer repeats from the store); a persistence layer says wher
 In AWS that is Powertools' own ``DynamoDBPersistenceLayer``. Powertools ships no local store, so
 ``SqlitePersistenceLayer`` below implements its four storage methods on stdlib sqlite3 with the
 same conditions the DynamoDB layer puts in its conditional writes.
+
+Longer than most modules on purpose: it holds both the ledger and the SQLite persistence layer
+Powertools lacks, which only make sense together.
 """
 
 from __future__ import annotations

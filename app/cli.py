@@ -114,7 +114,7 @@ def _workbook_only() -> Workbook:
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
-    from sheets.setup import setup_workbook
+    from app.setup_workbook import setup_workbook
 
     made = setup_workbook(_workbook_only())
     print("created tabs: " + (", ".join(made) if made else "none (all there)"))

@@ -5,6 +5,9 @@ refuses other teams; the listener acks inside Slack's 3 seconds, opening a modal
 the button needs one (a ``trigger_id`` lasts 3 s and works once); the command itself runs after
 the answer as a lazy listener, once per Slack action (the ledger key), and the presser is told
 when it was refused or failed.
+
+Longer than most modules on purpose: every listener of the Bolt app in one place, so what each
+button and modal does can be read together.
 """
 
 from __future__ import annotations

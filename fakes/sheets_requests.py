@@ -3,6 +3,8 @@
 A batch runs on copies of the sheets it touches and is swapped in only if every request succeeded:
 Google's all-or-nothing. Grid limits are enforced as Google does, so an adapter that writes past
 the last column without growing the grid fails here as it would in production.
+
+Longer than most modules on purpose: it models each batchUpdate request kind the adapter sends.
 """
 
 from __future__ import annotations

@@ -3,6 +3,9 @@
 In-memory spreadsheets; the three calls the workbook adapter makes (metadata, ``values:batchGet``,
 ``:batchUpdate``); Google's error shape; its all-or-nothing batchUpdate and grid limits; request
 counters; and fault injection (status codes, Retry-After, latency) for retry and timeout tests.
+
+Longer than most modules on purpose: a whole fake Sheets v4 API (values, batchUpdate, metadata,
+faults and counters) that the real gspread client is driven against.
 """
 
 from __future__ import annotations

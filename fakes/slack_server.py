@@ -8,6 +8,8 @@
 It keeps the messages it was sent (so tests can assert on state), records every call, and can be
 told to answer the next call to a method with a Slack error or a 429. Like real Slack it refuses
 blocks and views over Block Kit's limits (``fakes.block_kit``) and over-long text.
+
+Longer than most modules on purpose: a fake Slack Web API with every method the guide calls.
 """
 
 from __future__ import annotations
