@@ -150,7 +150,9 @@ class SlackActions:
             tell(self.ports(), nowhere, user_id, NO_CUSTOMER)
             return
         action_id = str(action.get("action_id"))
-        command = _DIRECT[action_id](customer_id=ref.customer_id, by=by)
+        command = _DIRECT[action_id](
+            customer_id=ref.customer_id, by=by, actor_id=user_id, journey_id=ref.journey_id
+        )
         key = f"slack:{action_id}:{ref.customer_id}:{user_id}:{action.get('action_ts')}"
         self.carry_out(key, command, ref, user_id)
 
@@ -203,15 +205,18 @@ class SlackActions:
             return
         kind = view.get("callback_id")
         command: Command
+        # Who pressed and which journey's flag: checked in the core (guide.actions.permissions).
+        slack = {"actor_id": user_id, "journey_id": ref.journey_id}
         if kind == views.PAUSE:
-            command = Pause(ref.customer_id, by, note=views.submitted(view, "note"))
+            command = Pause(ref.customer_id, by, note=views.submitted(view, "note"), **slack)
         elif kind == views.NUDGE:
-            command = Nudge(ref.customer_id, by, subject=views.submitted(view, "subject"))
+            subject = views.submitted(view, "subject")
+            command = Nudge(ref.customer_id, by, subject=subject, **slack)
         else:
             to = views.submitted(view, "to")
             if not to:
                 return  # refused in the ack (Bolt still starts lazy work); nothing to do
-            command = HandOff(ref.customer_id, by, to=to)
+            command = HandOff(ref.customer_id, by, to=to, **slack)
         # One view is submitted once; Slack's retries of it carry the same view id.
         self.carry_out(f"slack:{kind}:{view.get('id')}", command, ref, user_id)
 

@@ -26,7 +26,7 @@ from app.function_url import function_url_event
 from fakes.slack_server import FakeSlackServer
 
 TEAM = "T0001"
-USER = {"id": "U0SAM", "username": "sam", "name": "sam", "team_id": TEAM}
+USER = {"id": "U01SAMRIVERA", "username": "sam", "name": "sam", "team_id": TEAM}
 CHANNEL = "C0FLAGS"
 _seq = itertools.count(1)
 

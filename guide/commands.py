@@ -13,6 +13,10 @@ from dataclasses import dataclass
 class Finish:
     customer_id: str
     by: str
+    # From a Slack button: the presser's Slack user id (who may act: guide.actions.permissions)
+    # and the journey of the flag pressed; both empty from the CLI, the admin function or a link.
+    actor_id: str = ""
+    journey_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,8 @@ class Pause:
     customer_id: str
     by: str
     note: str = ""
+    actor_id: str = ""  # as for Finish
+    journey_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,8 @@ class Resume:
     # From a digest's Resume link: the pause it was issued for (``links.hold_stamp``), so a
     # link for a pause that has since ended cannot end a later one.
     since: str | None = None
+    actor_id: str = ""  # as for Finish
+    journey_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,8 @@ class HandOff:
     customer_id: str
     by: str
     to: str  # a team member's name, Slack id or email, as og-config's team list has them
+    actor_id: str = ""  # as for Finish
+    journey_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,8 @@ class ClearHandOff:
     customer_id: str
     by: str
     since: str | None = None  # as for Resume: the hand-off a digest link was issued for
+    actor_id: str = ""  # as for Finish
+    journey_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,6 +62,8 @@ class Nudge:
     customer_id: str
     by: str
     subject: str = ""  # a custom subject; the step's own when empty
+    actor_id: str = ""  # as for Finish
+    journey_id: str = ""
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from guide import commands
-from guide.actions import enroll, holds, steps, undo
+from guide.actions import enroll, holds, permissions, steps, undo
 from guide.actions.context import CustomerWork, Done, find_customer, update_flag
 from guide.commands import Answer, Command
 from guide.ports import Ports
@@ -62,6 +62,12 @@ def perform(
         header_only=tuple(t for t in APPEND_ONLY if t not in full),
     ) as work:
         customer = find_customer(work.book, command.customer_id)
+        actor = getattr(command, "actor_id", "")
+        # A done link's journey is checked by the link's own rules (steps.step_status).
+        flag_journey = (
+            "" if isinstance(command, commands.MarkDone) else getattr(command, "journey_id", "")
+        )
+        permissions.check(work.book.config, customer, actor, flag_journey)
         unit = CustomerWork(work, customer, work.book.states.get(customer.customer_id))
         done = _HANDLERS[type(command)](unit, command)
         work.after_commit.append(lambda: update_flag(unit, done))

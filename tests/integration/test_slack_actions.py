@@ -259,7 +259,10 @@ def test_unknown_or_finished_customers_are_told_and_nothing_changes(
     expected: str,
 ) -> None:
     before = demo.fingerprint()
-    payload = press(slack, "og_finish", "C005", value=flag_value(customer_id))
+    # The customer's current journey: a flag of an earlier one is refused as such instead.
+    found = demo.book().customer(customer_id)
+    journey = found.journey_id() if found else f"{customer_id}/standard/2026-11-02"
+    payload = press(slack, "og_finish", "C005", value=flag_value(customer_id, journey))
     assert send(endpoint, signed_event(payload, SECRET))["statusCode"] == 200
     assert len(slack.said()) == 1 and expected in slack.said()[0]
     assert demo.fingerprint() == before
