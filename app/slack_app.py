@@ -26,6 +26,7 @@ from slack_sdk import WebClient
 
 from app import slack_views as views
 from app.slack_team import TeamDirectory
+from guide.actions.permissions import UndoGrant, undo_refusal
 from guide.commands import (
     ActionError,
     Answer,
@@ -36,7 +37,9 @@ from guide.commands import (
     Nudge,
     Pause,
     Resume,
+    Undo,
 )
+from guide.messages import UNDO
 from guide.ports import AlreadyInProgress, LockBusy, NotifierError, Ports, WorkbookError
 from guide.unit_of_work import WorkbookBroken
 
@@ -55,6 +58,7 @@ BROKEN = (
 NO_CUSTOMER = "This button does not say which customer it is for, so nothing was done."
 
 log = logging.getLogger(__name__)
+UNDO_BUTTON = UNDO[0]
 _DIRECT: dict[str, type[Finish] | type[Resume] | type[ClearHandOff]] = {
     "og_finish": Finish,
     "og_resume": Resume,
@@ -154,6 +158,24 @@ class SlackActions:
             customer_id=ref.customer_id, by=by, actor_id=user_id, journey_id=ref.journey_id
         )
         key = f"slack:{action_id}:{ref.customer_id}:{user_id}:{action.get('action_ts')}"
+        self.carry_out(key, command, ref, user_id)
+
+    def undo_on_press(self, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """A flag's Undo: only its presser, only for a while, and only the action it was
+        offered for (the core refuses when a later action came first)."""
+        by, user_id = _presser(body)
+        value = str(action.get("value") or "")
+        ref, grant = _press_ref(body, value), UndoGrant.from_value(value)
+        if ref is None or grant is None:
+            nowhere = views.FlagRef("", response_url=str(body.get("response_url") or ""))
+            tell(self.ports(), nowhere, user_id, NO_CUSTOMER)
+            return
+        refusal = undo_refusal(grant, user_id, self.clock())
+        if refusal is not None:
+            tell(self.ports(), ref, user_id, refusal)
+            return
+        command = Undo(grant.customer_id, by, actor_id=user_id, audit_id=grant.audit_id)
+        key = f"slack:og_undo:{grant.audit_id}:{user_id}:{action.get('action_ts')}"
         self.carry_out(key, command, ref, user_id)
 
     # --- buttons that open a modal -------------------------------------------------------
@@ -280,6 +302,9 @@ def build_app(
     def act_on_submission(body: dict[str, Any], view: dict[str, Any]) -> None:
         actions.act_on_submission(body, view)
 
+    def undo_on_press(body: dict[str, Any], action: dict[str, Any]) -> None:
+        actions.undo_on_press(body, action)
+
     def unknown_button(body: dict[str, Any], action: dict[str, Any]) -> None:
         ref = views.FlagRef("", response_url=str(body.get("response_url") or ""))
         tell(
@@ -291,6 +316,7 @@ def build_app(
 
     app.action(re.compile(r"^og_(finish|resume|clear_handoff)$"))(ack=ack_now, lazy=[act_on_press])
     app.action(re.compile(r"^og_(pause|handoff|nudge)$"))(actions.open_modal)
+    app.action(UNDO_BUTTON)(ack=ack_now, lazy=[undo_on_press])
     app.action(re.compile(".*"))(ack=ack_now, lazy=[unknown_button])
     app.view(re.compile(f"^({views.PAUSE}|{views.HANDOFF}|{views.NUDGE})$"))(
         ack=actions.check_submission, lazy=[act_on_submission]

@@ -96,6 +96,10 @@ class Undo:
     customer_id: str
     by: str
     force: bool = False
+    actor_id: str = ""  # as for Finish
+    # From a flag's Undo button: the audit id of the action it undoes. The undo is refused when
+    # the customer's last action not yet undone is another one (a later press, a sheet edit).
+    audit_id: str = ""
 
 
 Command = Finish | Pause | Resume | HandOff | ClearHandOff | Nudge | MarkDone | Reenroll | Undo

@@ -28,6 +28,8 @@ NUDGE: Button = ("og_nudge", "Nudge", "primary")
 RESUME: Button = ("og_resume", "Resume", "primary")
 CLEAR_HAND_OFF: Button = ("og_clear_handoff", "Clear hand-off", "primary")
 FLAG_BUTTONS = (FINISH, PAUSE, HAND_OFF, NUDGE)
+# After a press, for the presser only and for a short while (guide.actions.permissions).
+UNDO: Button = ("og_undo", "Undo", None)
 
 
 def _fill(template: str, customer: Customer, step: Step) -> str:

@@ -15,13 +15,14 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from guide import commands
+from guide import cells, commands, trail
 from guide.actions import enroll, holds, permissions, steps, undo
 from guide.actions.context import CustomerWork, Done, find_customer, update_flag
+from guide.actions.permissions import UndoGrant
 from guide.commands import Answer, Command
 from guide.ports import Ports
-from guide.unit_of_work import ACTION_WAIT_SECONDS, at, unit_of_work
-from sheets.schema import APPEND_ONLY, TICK_READS
+from guide.unit_of_work import ACTION_WAIT_SECONDS, Work, at, unit_of_work
+from sheets.schema import APPEND_ONLY, AUDIT, TICK_READS
 
 __all__ = ["perform"]
 
@@ -70,7 +71,24 @@ def perform(
         permissions.check(work.book.config, customer, actor, flag_journey)
         unit = CustomerWork(work, customer, work.book.states.get(customer.customer_id))
         done = _HANDLERS[type(command)](unit, command)
-        work.after_commit.append(lambda: update_flag(unit, done))
+        grant = _undo_grant(work, command, customer.customer_id, actor)
+        work.after_commit.append(lambda: update_flag(unit, done, grant))
     log.info("%s %s by %s", type(command).__name__, customer.customer_id, command.by)
     message = " ".join([done.message, *work.warnings])
     return Answer(command, message, customer.name, unit.journey_id, done.checklist)
+
+
+def _undo_grant(work: Work, command: Command, customer_id: str, actor: str) -> UndoGrant | None:
+    """A Slack press's Undo, for the presser, bound to the audit row this press writes."""
+    if not actor or isinstance(command, commands.Undo):
+        return None
+    for append in reversed(work.changes.appends):
+        values = append.values
+        if (
+            append.tab == AUDIT.name
+            and cells.text(values.get("customer id")) == customer_id
+            and cells.text(values.get("action")) in trail.UNDOABLE
+        ):
+            audit_id = cells.text(values.get("audit id"))
+            return permissions.undo_grant(customer_id, audit_id, actor, work.now)
+    return None

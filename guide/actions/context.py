@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from guide import journey, messages
+from guide import slack_limits as fit
+from guide.actions.permissions import UndoGrant
 from guide.commands import ActionError, UnknownCustomer
 from guide.model import Book, Customer, GuideState
 from guide.ports import NotifierError, Ports, SlackMessage
@@ -122,12 +124,15 @@ def held(since: datetime | None, until: datetime) -> str:
     return f"{count} {name}{'' if count == 1 else 's'}"
 
 
-def update_flag(unit: CustomerWork, done: Done) -> str | None:
-    """Rewrite the customer's Slack flag to say what was done; a failure is a warning only."""
+def update_flag(unit: CustomerWork, done: Done, undo: UndoGrant | None = None) -> str | None:
+    """Rewrite the customer's Slack flag to say what was done, with an Undo for the presser when
+    ``undo`` is given; a failure is a warning only."""
     state = unit.state
     if state is None or not state.flag_channel or not state.flag_ts or done.flag is None:
         return None
     text, blocks = journey.flag_note(unit.customer, state, done.flag, done.buttons)
+    if undo is not None and len(undo.value()) <= fit.BUTTON_VALUE:
+        blocks.extend(_undo_blocks(undo, unit.local + (undo.expires - unit.now)))
     message = SlackMessage(state.flag_channel, text, blocks)
     try:
         unit.ports.notifier.update(state.flag_channel, state.flag_ts, message)
@@ -135,3 +140,19 @@ def update_flag(unit: CustomerWork, done: Done) -> str | None:
         log.warning("flag update failed for %s: %s", unit.customer.customer_id, err)
         return f"(The Slack flag could not be updated: {err}.)"
     return None
+
+
+def _undo_blocks(grant: UndoGrant, until: datetime) -> list[dict[str, Any]]:
+    """The flag's Undo: its own actions block (a block id is unique in a message, and its value
+    differs from the flag's other buttons), and who may press it until when (team time)."""
+    action_id, label, _ = messages.UNDO
+    button = {
+        "type": "button",
+        "action_id": action_id,
+        "text": fit.plain(label, fit.BUTTON_TEXT),
+        "value": grant.value(),
+    }
+    return [
+        {"type": "actions", "block_id": "og_undo_actions", "elements": [button]},
+        fit.context(f"<@{grant.presser_id}> can undo this until {until:%H:%M}."),
+    ]

@@ -1,4 +1,5 @@
-"""Who may act on a customer from Slack, and whether a flag's button still fits the journey.
+"""Who may act on a customer from Slack, whether a flag's button still fits the journey, and
+who may press the Undo a flag offers after an action.
 
 Who may act, for a command that comes from Slack (it carries the presser's Slack user id):
 
@@ -17,7 +18,10 @@ has its own gate (IAM, a signed link).
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from guide import slack_limits as fit
 from guide.commands import ActionError
@@ -25,6 +29,7 @@ from guide.model import Config, Customer
 
 # A Slack user id as Slack writes it: U or W, then capitals and digits.
 _SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+UNDO_WINDOW = timedelta(minutes=15)
 
 
 def _slack_ids(config: Config, who: str) -> set[str]:
@@ -100,3 +105,59 @@ def check(config: Config, customer: Customer, actor_id: str, flag_journey: str) 
             "nothing was done.",
             "stale_flag",
         )
+
+
+@dataclass(frozen=True)
+class UndoGrant:
+    """What a flag's Undo button carries: the action it undoes (its audit id), the one person who
+    may press it, and until when. Slack hands the value back as it was posted, so a presser
+    cannot alter it; the request itself is signed."""
+
+    customer_id: str
+    audit_id: str
+    presser_id: str
+    expires: datetime  # aware
+
+    def value(self) -> str:
+        data = {
+            "c": self.customer_id,
+            "a": self.audit_id,
+            "u": self.presser_id,
+            "x": int(self.expires.timestamp()),
+        }
+        return json.dumps(data, separators=(",", ":"))
+
+    @classmethod
+    def from_value(cls, text: str) -> UndoGrant | None:
+        try:
+            data = json.loads(text or "")
+            grant = cls(
+                str(data["c"]),
+                str(data["a"]),
+                str(data["u"]),
+                datetime.fromtimestamp(int(data["x"]), UTC),
+            )
+        except (ValueError, TypeError, KeyError, OverflowError, OSError):
+            return None
+        return grant if grant.customer_id and grant.audit_id and grant.presser_id else None
+
+
+def undo_grant(customer_id: str, audit_id: str, presser_id: str, now: datetime) -> UndoGrant:
+    return UndoGrant(customer_id, audit_id, presser_id, now + UNDO_WINDOW)
+
+
+def undo_refusal(grant: UndoGrant, actor_id: str, now: datetime) -> str | None:
+    """Why this press of a flag's Undo may not run, or None when it may."""
+    admin = f"`admin undo {grant.customer_id}`"
+    if actor_id != grant.presser_id:
+        return (
+            f"Only <@{grant.presser_id}>, who pressed the button, can undo it here; "
+            f"nothing was done. They or an operator can run the admin command: {admin}."
+        )
+    if now > grant.expires:
+        minutes = int(UNDO_WINDOW.total_seconds() // 60)
+        return (
+            f"The {minutes} minutes to undo this from Slack are up; nothing was done. "
+            f"Use the admin command instead: {admin}."
+        )
+    return None

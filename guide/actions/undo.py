@@ -22,14 +22,17 @@ from typing import Any
 from guide import audit, commands, messages, trail
 from guide.actions.context import CustomerWork, Done
 from guide.actions.restore import restore, when
-from guide.commands import ActionError
+from guide.commands import ActionError, AlreadyDone
 from guide.trail import TrailEntry
 from sheets.schema import AUDIT
 
 
 def undo(unit: CustomerWork, command: commands.Undo) -> Done:
     c = unit.customer
-    entry = trail.last_undoable(trail.entries(unit.work.snapshot[AUDIT.name], c.customer_id))
+    found = trail.entries(unit.work.snapshot[AUDIT.name], c.customer_id)
+    entry = trail.last_undoable(found)
+    if command.audit_id:
+        _bound(c.name, command.audit_id, found, entry)
     if entry is None:
         raise ActionError(
             f"Nothing to undo for {c.name}: no action left that undo reverses.", "nothing_to_undo"
@@ -64,6 +67,21 @@ def undo(unit: CustomerWork, command: commands.Undo) -> Done:
         f"Undid {what} for {c.name}.{overwrote}{_already_out(entry, c.email)}",
         flag=f"{entry.action} undone by {command.by} at {unit.when}",
         buttons=_buttons(final),
+    )
+
+
+def _bound(name: str, audit_id: str, found: list[TrailEntry], last: TrailEntry | None) -> None:
+    """An undo bound to one action (a flag's Undo button) undoes that action or nothing."""
+    if last is not None and last.audit_id == audit_id:
+        return
+    bound = next((e for e in found if e.audit_id == audit_id), None)
+    if bound is not None and bound.undone_by is not None:
+        raise AlreadyDone(f"The {bound.action} of {name} was already undone.")
+    later = f": the last is now the {last.action} by {last.who or '?'}" if last else ""
+    raise ActionError(
+        f"{name} has changed since that action{later}. Nothing was undone; "
+        "use the admin command to undo step by step.",
+        "not_last",
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -166,3 +166,89 @@ def test_a_button_on_a_flag_of_an_earlier_journey_does_nothing_and_says_so(
     assert (
         said[0] == "This flag is from an earlier onboarding of Evergreen Health; nothing was done."
     )
+
+
+# --- undo on the flag ----------------------------------------------------------------------
+
+
+def test_after_a_pause_the_presser_can_undo_it_from_the_flag(
+    slack: SlackWithResponses, endpoint: SlackEndpoint, demo: Demo
+) -> None:
+    # Given Sam paused Evergreen from its flag
+    channel, ts, _ = flag_for(slack.messages, "C005")
+    pause(slack, endpoint, SAM)
+    assert demo.book().customer("C005").paused  # type: ignore[union-attr]
+    # Then the flag offers Sam an Undo
+    flag = slack.message(channel, ts)
+    assert "<@U01SAMRIVERA> can undo this until" in json.dumps(flag["blocks"])
+    # When Sam presses it
+    send(endpoint, press(slack, "og_undo", undo_button(slack, channel, ts), ts, SAM))
+    # Then Evergreen is not paused, and the flag says what was undone, with no Undo left
+    assert not demo.book().customer("C005").paused  # type: ignore[union-attr]
+    flag = slack.message(channel, ts)
+    assert "pause undone by sam" in flag["text"]
+    assert "og_undo" not in json.dumps(flag["blocks"])
+    assert any(said.startswith("Undid the pause by sam") for said in slack.said())
+
+
+def test_someone_elses_undo_press_is_refused(
+    slack: SlackWithResponses, endpoint: SlackEndpoint, demo: Demo
+) -> None:
+    channel, ts, _ = flag_for(slack.messages, "C005")
+    pause(slack, endpoint, SAM)
+    paused = demo.fingerprint()
+    # When Alex, on the team, presses Sam's Undo
+    send(endpoint, press(slack, "og_undo", undo_button(slack, channel, ts), ts, ALEX))
+    # Then nothing changed and Alex is told whose it is
+    assert demo.fingerprint() == paused
+    assert slack.said()[-1].startswith("Only <@U01SAMRIVERA>, who pressed the button")
+
+
+def test_an_undo_pressed_after_15_minutes_is_refused(
+    slack: SlackWithResponses, endpoint: SlackEndpoint, demo: Demo, clock: Clock
+) -> None:
+    channel, ts, _ = flag_for(slack.messages, "C005")
+    pause(slack, endpoint, SAM)
+    paused = demo.fingerprint()
+    # When Sam presses Undo 16 minutes later
+    clock.now = NOW + timedelta(minutes=16)
+    send(endpoint, press(slack, "og_undo", undo_button(slack, channel, ts), ts, SAM))
+    # Then nothing changed, and Sam is pointed at the admin command
+    assert demo.fingerprint() == paused
+    assert "are up" in slack.said()[-1] and "admin undo C005" in slack.said()[-1]
+
+
+def test_an_undo_after_a_later_action_is_refused(
+    slack: SlackWithResponses, endpoint: SlackEndpoint, demo: Demo
+) -> None:
+    # Given Sam paused Evergreen, and the pause's Undo as it was offered
+    channel, ts, _ = flag_for(slack.messages, "C005")
+    pause(slack, endpoint, SAM)
+    undo_pause = undo_button(slack, channel, ts)
+    # and then Sam resumed them from the flag
+    send(endpoint, press(slack, "og_resume", "C005", ts, SAM))
+    resumed = demo.fingerprint()
+    # When the pause's Undo is pressed (a client that still shows the old flag)
+    send(endpoint, press(slack, "og_undo", undo_pause, ts, SAM))
+    # Then the resume is not undone in its place: nothing changed, and Sam is told why
+    assert demo.fingerprint() == resumed
+    assert "has changed since that action" in slack.said()[-1]
+    assert "the resume by sam" in slack.said()[-1]
+
+
+def test_a_finish_undone_from_the_flag_brings_the_journey_back(
+    slack: SlackWithResponses, endpoint: SlackEndpoint, demo: Demo
+) -> None:
+    # Given Alex, on the team, finished Evergreen from its flag
+    channel, ts, value = flag_for(slack.messages, "C005")
+    send(endpoint, press(slack, "og_finish", value, ts, ALEX))
+    assert demo.book().customer("C005").finished  # type: ignore[union-attr]
+    # When Alex presses the Undo the flag now offers
+    send(endpoint, press(slack, "og_undo", undo_button(slack, channel, ts), ts, ALEX))
+    # Then Evergreen is not finished, its journey is live again, and Alex hears the email went
+    book = demo.book()
+    evergreen = book.customer("C005")
+    assert evergreen is not None and not evergreen.finished
+    assert book.journey_sends(evergreen.journey_id())
+    assert "finish undone by alex" in slack.message(channel, ts)["text"]
+    assert "an email cannot be unsent" in slack.said()[-1]

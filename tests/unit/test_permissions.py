@@ -1,13 +1,14 @@
-"""Who may act on a customer from Slack: the core's rule."""
+"""Who may act on a customer from Slack, and who may press a flag's Undo: the core's rule."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from guide.actions import permissions
+from guide.actions.permissions import UndoGrant
 from guide.commands import ActionError
 from guide.model import Config, Customer, TeamMember
 
@@ -29,6 +30,7 @@ ACME = Customer(
     finished_on=None,
     finished_by="",
 )
+NOW = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -78,3 +80,19 @@ def test_a_flag_of_an_earlier_journey_is_refused_as_stale() -> None:
         permissions.check(CONFIG, acme, "U01SAM", "C1/standard/2026-01-05")
     assert refused.value.code == "stale_flag"
     assert "earlier onboarding of Acme &amp; Co; nothing was done" in refused.value.message
+
+
+def test_an_undo_grant_survives_its_button_value_and_rejects_garbage() -> None:
+    grant = permissions.undo_grant("C1", "a1b2c3", "U01SAM", NOW)
+    assert UndoGrant.from_value(grant.value()) == grant
+    for garbage in ("", "C1", '{"c":"C1"}', '{"c":"C1","a":"x","u":"U","x":"soon"}', "[1]"):
+        assert UndoGrant.from_value(garbage) is None
+
+
+def test_only_the_presser_may_undo_and_only_for_15_minutes() -> None:
+    grant = permissions.undo_grant("C1", "a1b2c3", "U01SAM", NOW)
+    assert permissions.undo_refusal(grant, "U01SAM", NOW + timedelta(minutes=15)) is None
+    other = permissions.undo_refusal(grant, "U02ALEX", NOW)
+    assert other is not None and "Only <@U01SAM>" in other and "admin undo C1" in other
+    late = permissions.undo_refusal(grant, "U01SAM", NOW + timedelta(minutes=16))
+    assert late is not None and "15 minutes" in late and "admin undo C1" in late
