@@ -174,7 +174,8 @@ class OutboxNotifier:
 
     def permalink(self, channel: str, ts: str) -> str:
         # Nothing to link to locally; a stable, readable stand-in in Slack's own shape.
-        return f"https://slack.invalid/archives/{_slug(channel)}/p{ts.replace('.', '')}"
+        where = re.sub(r"[^A-Za-z0-9]+", "-", channel).strip("-") or "x"  # ids keep their case
+        return f"https://slack.invalid/archives/{where}/p{ts.replace('.', '')}"
 
     def open_modal(self, trigger_id: str, view: dict[str, Any]) -> None:
         payload = {"method": "views.open", "trigger_id": trigger_id, "view": view}

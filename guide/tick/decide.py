@@ -1,7 +1,9 @@
 """The daily tick's decision: (book, today) -> effects. Pure; nothing here touches the world.
 
 ``decide`` says what should happen; ``guide.tick.effects`` carries it out. Keeping them apart is
-what lets ``tick --dry-run`` print exactly what a real tick would do.
+what lets ``tick --dry-run`` print exactly what a real tick would do. A little over 250 lines
+because the effects, the tick's one vocabulary, are declared here beside the rules that ask
+for them.
 """
 
 from __future__ import annotations
