@@ -172,6 +172,11 @@ class OutboxNotifier:
         }
         self._write("update", channel, payload)
 
+    def permalink(self, channel: str, ts: str) -> str:
+        # Nothing to link to locally; a stable, readable stand-in in Slack's own shape.
+        where = re.sub(r"[^A-Za-z0-9]+", "-", channel).strip("-") or "x"  # ids keep their case
+        return f"https://slack.invalid/archives/{where}/p{ts.replace('.', '')}"
+
     def open_modal(self, trigger_id: str, view: dict[str, Any]) -> None:
         payload = {"method": "views.open", "trigger_id": trigger_id, "view": view}
         self._write("modal", str(view.get("callback_id") or "view"), payload)

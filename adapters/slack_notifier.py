@@ -68,6 +68,15 @@ class SlackNotifier:
             blocks=message.blocks,
         )
 
+    def permalink(self, channel: str, ts: str) -> str:
+        response = self._call(
+            "chat.getPermalink",
+            self._client.chat_getPermalink,
+            channel=channel,
+            message_ts=ts,
+        )
+        return str(response["permalink"])
+
     def open_modal(self, trigger_id: str, view: dict[str, Any]) -> None:
         self._call("views.open", self._client.views_open, trigger_id=trigger_id, view=view)
 

@@ -20,6 +20,7 @@ import json
 import os
 import shutil
 import sys
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -67,8 +68,9 @@ def _at(today: str | None) -> datetime:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from adapters.outbox import OutboxMailer, OutboxNotifier
     from adapters.xlsx_workbook import XlsxWorkbook
-    from app.demo import build_demo, last_business_day
+    from app.demo import TIMEZONE, build_demo, last_business_day
 
     folder = Path(args.dir)
     if folder.exists():
@@ -78,11 +80,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     today = (
         date.fromisoformat(args.today)
         if args.today
-        else last_business_day(datetime.now(ZoneInfo("America/New_York")).date())
+        else last_business_day(datetime.now(ZoneInfo(TIMEZONE)).date())
     )
     build_demo(XlsxWorkbook(workbook_path), today)
-    ports = _ports(OG_WORKBOOK=str(workbook_path), OG_OUTBOX=str(outbox))
-    print(render(run_tick(ports, datetime.now(UTC), on=today)))
+    # The demo's emails and Slack posts carry the day it ticks, not the wall clock's.
+    ticked = datetime.combine(today, TICK_HOUR, ZoneInfo(TIMEZONE))
+    ports = replace(
+        _ports(OG_WORKBOOK=str(workbook_path), OG_OUTBOX=str(outbox)),
+        mailer=OutboxMailer(outbox, clock=ticked.timestamp),
+        notifier=OutboxNotifier(outbox, clock=ticked.timestamp),
+    )
+    print(render(run_tick(ports, ticked, on=today)))
     from guide.digest_run import send_digest
 
     digest = send_digest(ports, datetime.combine(today, TICK_HOUR, UTC))

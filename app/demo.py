@@ -53,6 +53,9 @@ PLAN_STEPS = [
 ]
 
 
+TIMEZONE = "America/New_York"  # the demo team's, in og-config
+
+
 def business_days_ago(today: date, days: int) -> date:
     current = today
     while days > 0:
@@ -80,7 +83,7 @@ def build_demo(workbook: Workbook, today: date) -> None:
         return business_days_ago(today, days_ago).isoformat()
 
     for key, value in [
-        ("timezone", "America/New_York"),
+        ("timezone", TIMEZONE),
         ("escalate after days", "10"),
         ("sender", "onboarding@example.com"),
         ("reply to", "success@example.com"),

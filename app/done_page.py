@@ -67,7 +67,10 @@ def _status_page(status: StepStatus, token: str) -> dict[str, Any]:
         case "stale" | "not_sent":
             return _error(410, "This link is out of date", status.message)
     assert status.step is not None and status.customer is not None
-    return page(200, pages.confirm_page(status.step.title, status.customer.name, token))
+    # A journey a person holds (paused, handed off) can still have its step marked done; the
+    # page says what is true of it first.
+    note = status.message if status.kind in {"paused", "handed_off"} else ""
+    return page(200, pages.confirm_page(status.step.title, status.customer.name, token, note))
 
 
 def _mark(ports: Ports, link: DoneLink, perform: Perform, now: datetime) -> dict[str, Any]:

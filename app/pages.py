@@ -99,7 +99,7 @@ FORM_ACTION = "/done"
 RESUME_ACTION = "/resume"
 
 
-def confirm_page(step_title: str, customer_name: str, token: str) -> str:
+def confirm_page(step_title: str, customer_name: str, token: str, note: str = "") -> str:
     """What opening the link shows: one button. Opening alone changes nothing, because mail
     scanners open links before people do.
 
@@ -107,6 +107,7 @@ def confirm_page(step_title: str, customer_name: str, token: str) -> str:
     body = (
         '<div class="badge" aria-hidden="true">✓</div>'
         f"<h1>Is “{escape(step_title)}” done?</h1>"
+        f"{f'<p>{escape(note)}</p>' if note else ''}"
         f"<p>Let us know with one click and we'll take {escape(customer_name)} to the next "
         "step.</p>"
         f'<form method="post" action="{FORM_ACTION}">'

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 
 from guide.digest_run import DigestRun
 from guide.tick import TickReport
-from guide.tick.decide import Effect, Enroll, Escalate, FinishJourney, Flag, NoticeResume, SendStep
+from guide.tick.decide import (
+    Effect,
+    Enroll,
+    Escalate,
+    FinishJourney,
+    Flag,
+    NoticeHandOff,
+    NoticePause,
+    NoticeResume,
+    SendStep,
+)
 
 _ORDER = [
     "escalated",
@@ -21,24 +32,32 @@ _ORDER = [
 ]
 
 
-def describe(effect: Effect) -> str:
+def describe(effect: Effect, names: Mapping[str, str] | None = None) -> str:
+    """One line of a dry run: the customer by name (and id), and what would happen."""
+    name = (names or {}).get(effect.customer_id, "")
+    who = (
+        f"{name} ({effect.customer_id})"
+        if name and name != effect.customer_id
+        else effect.customer_id
+    )
     match effect:
         case Enroll():
-            return f"{effect.customer_id}: enroll, journey starts {effect.started_on}"
+            return f"{who}: enroll, journey starts {effect.started_on}"
         case SendStep():
-            return f"{effect.customer_id}: email step '{effect.step_id}'"
+            return f"{who}: email step '{effect.step_id}'"
         case FinishJourney():
-            return f"{effect.customer_id}: finish (wrap-up email, archive journey)"
+            return f"{who}: finish (wrap-up email, archive journey)"
         case Flag():
-            kind = "re-flag (escalated)" if effect.level > 1 else "flag"
-            return (
-                f"{effect.customer_id}: {kind} owner, '{effect.step_id}' "
-                f"{effect.waited_days} business days"
-            )
+            kind = "escalate the owner's flag" if effect.level > 1 else "flag the owner"
+            return f"{who}: {kind}, '{effect.step_id}' {effect.waited_days} business days"
         case Escalate():
-            return f"{effect.customer_id}: tell the manager, {effect.overdue_days} days overdue"
+            return f"{who}: tell the manager, {effect.overdue_days} days overdue"
         case NoticeResume():
-            return f"{effect.customer_id}: {effect.what} cleared in the sheet, resume"
+            return f"{who}: {effect.what} cleared in the sheet, resume"
+        case NoticePause():
+            return f"{who}: paused in the sheet, record the pause"
+        case NoticeHandOff():
+            return f"{who}: handed off to {effect.to} in the sheet, record it and tell them"
     raise TypeError(effect)
 
 
@@ -61,7 +80,8 @@ def render(report: TickReport) -> str:
     lines.append("  " + ", ".join(f"{n} {state}" for state, n in counts.most_common()))
     if report.dry_run:
         lines += ["", f"Would do ({len(plan.effects)})"]
-        lines += [f"  {describe(e)}" for e in plan.effects] or ["  nothing"]
+        names = {s.customer_id: s.name for s in plan.statuses}
+        lines += [f"  {describe(e, names)}" for e in plan.effects] or ["  nothing"]
     else:
         lines += ["", f"Emails written ({len(report.emails)})"]
         lines += [f"  to {e.to:<28} {e.subject}" for e in report.emails] or ["  none"]
@@ -70,7 +90,13 @@ def render(report: TickReport) -> str:
         if report.escalations:
             lines += ["", f"Managers told ({len(report.escalations)})"]
             lines += [f"  {line}" for line in report.escalations]
-        lines += ["", f"Sheet: {report.cells_written} changes written in one update"]
+        written = report.cells_written
+        lines += [
+            "",
+            f"Sheet: {written} change{'' if written == 1 else 's'} written in one update"
+            if written
+            else "Sheet: nothing to write",
+        ]
     problems = report.problems
     lines += ["", f"Problems to fix in the sheet ({len(problems)})"]
     lines += [f"  {p}" for p in problems] or ["  none"]

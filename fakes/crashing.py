@@ -76,6 +76,9 @@ class CrashingNotifier:
     def open_modal(self, trigger_id: str, view: dict[str, Any]) -> None:
         self.inner.open_modal(trigger_id, view)
 
+    def permalink(self, channel: str, ts: str) -> str:
+        return self.inner.permalink(channel, ts)
+
     def whisper(
         self, user_id: str, text: str, *, response_url: str = "", channel: str = ""
     ) -> None:

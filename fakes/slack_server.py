@@ -188,6 +188,15 @@ class FakeSlackServer:
             "message": message,
         }
 
+    def _api_chat_getPermalink(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = str(params.get("channel")), str(params.get("message_ts"))
+        if not self._known(channel):
+            return {"ok": False, "error": "channel_not_found"}
+        if (channel, ts) not in self.messages:
+            return {"ok": False, "error": "message_not_found"}
+        link = f"{self.url}/archives/{channel}/p{ts.replace('.', '')}"
+        return {"ok": True, "channel": channel, "permalink": link}
+
     def _api_views_open(self, params: dict[str, Any]) -> dict[str, Any]:
         if not params.get("trigger_id"):
             return {"ok": False, "error": "invalid_trigger"}

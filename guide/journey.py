@@ -75,7 +75,7 @@ def journey_lines(book: Book, customer: Customer, state: GuideState | None) -> l
     started = customer.started_on.isoformat() if customer.started_on else "not started yet"
     lines.append(f"Started {started}; owner {fit.typed(customer.owner or '?')}.")
     if state is not None and state.flagged_at is not None:
-        level = "re-flagged (escalated)" if state.flag_level > 1 else "flagged as stalled"
+        level = "escalated" if state.flag_level > 1 else "flagged as stalled"
         lines.append(f"{level.capitalize()} {_when(state.flagged_at)}.")
     if customer.paused:
         by = f" by {fit.typed(state.paused_by)}" if state and state.paused_by else ""
@@ -99,7 +99,13 @@ def handoff_message(
 ) -> tuple[str, list[dict[str, Any]]]:
     """What the new owner gets: who handed whom over, how to reach them, the journey so far."""
     name, who = fit.typed(customer.name), fit.typed(by)
-    text = f"{who} handed {name} over to you: the guide sends them nothing more."
+    # A hand-off typed into the sheet has no presser to name.
+    handed = (
+        f"*{name}* was handed over to you in the sheet"
+        if by == "sheet"
+        else (f"*{who}* handed *{name}* over to you")
+    )
+    text = f"{handed.replace('*', '')}: the guide sends them nothing more."
     email = fit.typed(customer.email)
     contact = (
         f"{fit.typed(customer.contact_name or customer.name)} "
@@ -108,7 +114,7 @@ def handoff_message(
     )
     blocks: list[dict[str, Any]] = [
         fit.section(
-            f":handshake: *{who}* handed *{name}* over to you, "
+            f":handshake: {handed}, "
             f"{fit.typed(member.name)}. The guide sends them nothing more until the hand-off "
             "is cleared."
         ),

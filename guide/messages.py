@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+from dataclasses import replace
 from typing import Any
 
 from guide import slack_limits as fit
@@ -66,6 +67,38 @@ def step_email(
         sender=sender,
         reply_to=reply_to or None,
         tags={"kind": "step", "customer": customer.customer_id, "step": step.step_id},
+    )
+
+
+def _ago(business_days: int) -> str:
+    if business_days <= 0:
+        return "earlier today"
+    if business_days == 1:
+        return "1 business day ago"
+    return f"{business_days} business days ago"
+
+
+def reminder_email(
+    customer: Customer,
+    step: Step,
+    done_url: str,
+    sender: str,
+    reply_to: str,
+    business_days: int,
+    subject: str = "",
+) -> Email:
+    """A nudge: the step again, saying it is a reminder and how long ago it first went out,
+    so it does not read as a copy sent by mistake."""
+    first = step_email(customer, step, done_url, sender, reply_to)
+    lead = (
+        f"A quick reminder: we sent this {_ago(business_days)} and it is still open. "
+        "If it is already done, one click below tells us."
+    )
+    return replace(
+        first,
+        subject=subject or f"Reminder: {first.subject}",
+        text=f"{lead}\n\n{first.text}",
+        html=f"<p><em>{html.escape(lead)}</em></p>{first.html}",
     )
 
 
@@ -168,17 +201,21 @@ def flag_blocks(
 
 
 def escalation_blocks(
-    customer: Customer, step: Step, waited_days: int, owner_mention: str
+    customer: Customer, step: Step, waited_days: int, owner_mention: str, flag_link: str = ""
 ) -> tuple[str, list[dict[str, Any]]]:
+    """The manager's message: which stall, whose, and a link to the owner's flag (where its
+    buttons are), so there is one flag to act on, not two."""
     name, title = fit.typed(customer.name), fit.typed(step.title)
+    see = f" The flag: {flag_link}" if flag_link else ""
     text = (
         f"{name} has been stuck on '{title}' for {waited_days} business days "
-        f"(expected {step.expected_days}); owner {fit.typed(customer.owner)}"
+        f"(expected {step.expected_days}); owner {fit.typed(customer.owner)}.{see}"
     )
+    link = f" <{flag_link}|Open the flag>" if flag_link else ""
     blocks: list[dict[str, Any]] = [
         fit.section(
             f":rotating_light: *{name}* has been stuck on *{title}* for {waited_days} "
-            f"business days (expected {step.expected_days}). Owner: {owner_mention}."
+            f"business days (expected {step.expected_days}). Owner: {owner_mention}.{link}"
         )
     ]
     return fit.message(text, blocks)

@@ -82,6 +82,9 @@ class GuideState:
     flag_step: str = ""
     flag_level: int = 0
     flagged_at: datetime | None = None
+    # When the manager was told about the flagged step: apart from the flag's level, so an
+    # escalation that failed is tried again until it succeeds, and one that succeeded never is.
+    escalated_at: datetime | None = None
 
 
 @dataclass(frozen=True)

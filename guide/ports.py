@@ -101,6 +101,10 @@ class Notifier(Protocol):
         there is one (valid 30 minutes, 5 uses), else ``chat.postEphemeral`` in ``channel``."""
         ...
 
+    def permalink(self, channel: str, ts: str) -> str:
+        """A link a person can open to one posted message (``chat.getPermalink``)."""
+        ...
+
 
 class LockBusy(Exception):
     """Somebody else holds the lock and did not let go in time."""

@@ -232,5 +232,6 @@ def _read_states(table: Table, problems: list[Problem], zone: tzinfo) -> dict[st
             flag_step=cells.text(record.get("flag step")),
             flag_level=r.cell("flag level", _count, 0),
             flagged_at=r.cell("flagged at", optional_moment, None),
+            escalated_at=r.cell("escalated at", optional_moment, None),
         )
     return states

@@ -99,15 +99,20 @@ def finish(
     state: GuideState | None,
     by: str,
     at: datetime,
+    finished_by: str = "",
+    was: Customer | None = None,
 ) -> None:
-    """Row stamped, journey archived, live send rows cleared, audit with how long it took."""
+    """Row stamped, journey archived, live send rows cleared, audit with how long it took.
+    ``by`` is who the audit names; ``finished_by`` what the row says, for a person to read
+    (``by`` unless given). ``was`` is the row before, when a person already ticked it."""
+    finished_by = finished_by or by
     changes.set(ONBOARDING.name, customer.row, "finished", True)
     changes.set(ONBOARDING.name, customer.row, "finished on", at.date().isoformat())
-    changes.set(ONBOARDING.name, customer.row, "finished by", by)
+    changes.set(ONBOARDING.name, customer.row, "finished by", finished_by)
     for send in sends:
         changes.append(SENDS_ARCHIVE.name, {**send_values(send), "archived at": stamp(at)})
         changes.delete(SENDS.name, send.row)
-    after = replace(customer, finished=True, finished_on=at.date(), finished_by=by)
+    after = replace(customer, finished=True, finished_on=at.date(), finished_by=finished_by)
     took = f"took {(at.date() - customer.started_on).days} days" if customer.started_on else ""
     changes.append(
         AUDIT.name,
@@ -117,7 +122,7 @@ def finish(
             "finish",
             customer.customer_id,
             journey_id,
-            audit.view(customer, state, sends),
+            audit.view(was or customer, state, sends),
             audit.view(after, state, []),
             took,
         ),

@@ -105,6 +105,7 @@ STATE = Tab(
         "flag step",
         "flag level",
         "flagged at",
+        "escalated at",
         "updated at",
     ),
     required=("customer id",),

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from guide import audit, commands, journey, messages, writes
 from guide.actions.context import CustomerWork, Done, log, not_finished
+from guide.calendar import business_days_between
 from guide.cells import stamp
 from guide.commands import ActionError, AlreadyDone
 from guide.model import Book, Customer, Step, StepSend
@@ -25,13 +26,17 @@ def finish(unit: CustomerWork, command: commands.Finish) -> Done:
             f"{c.name} already finished on {c.finished_on or '?'} (by {c.finished_by or '?'})."
         )
     sends = list(unit.book.journey_sends(unit.journey_id).values())
-    writes.finish(unit.changes, c, unit.journey_id, sends, unit.state, command.by, unit.local)
+    # 'finished by' names a person: a Slack id or email on og-config's team list reads as
+    # the name there.
+    member = config.member(command.by)
+    by = member.name if member else command.by
+    writes.finish(unit.changes, c, unit.journey_id, sends, unit.state, by, unit.local)
     email = messages.wrapup_email(c, unit.book.plans[c.plan], config.sender, config.reply_to)
     # The tick's own key: a press and a tick never both send the wrap-up.
     unit.after_commit(send_once(unit, f"mail:wrapup:{unit.journey_id}", email, "The wrap-up email"))
     return Done(
         f"Finished {c.name}; the wrap-up email goes to {c.email}.",
-        flag=f"finished by {command.by} at {unit.when}",
+        flag=f"finished by {by} at {unit.when}",
     )
 
 
@@ -77,12 +82,14 @@ def nudge(unit: CustomerWork, command: commands.Nudge) -> Done:
     token = ports.signer.issue(
         c.customer_id, unit.journey_id, step.step_id, unit.now, config.link_ttl_days
     )
-    email = messages.step_email(
+    waited = business_days_between(send.sent_at.date(), unit.local.date(), config.holidays)
+    email = messages.reminder_email(
         c,
         step,
         ports.done_link(token),
         config.sender,
         config.reply_to,
+        waited,
         subject=command.subject.strip(),
     )
     email = replace(email, tags={**email.tags, "kind": "nudge", "reminder": str(count)})
@@ -111,7 +118,9 @@ class StepStatus:
     """Where one step of one journey stands, as the done link sees it: the one answer both the
     link's page (read without the lock) and marking it done (under the lock) go by."""
 
-    kind: str  # "open", "done", "finished", "stale", "not_sent" or "unknown"
+    # "open", "paused", "handed_off" (open, held by a person), "done", "finished", "stale",
+    # "not_sent" or "unknown"
+    kind: str
     message: str
     customer: Customer | None = None
     step: Step | None = None
@@ -139,7 +148,24 @@ def step_status(book: Book, customer_id: str, journey_id: str, step_id: str) -> 
         since = stamp(send.done_at) if send.done_at else "?"
         message = f"'{step.title}' is already done (since {since})."
         return StepStatus("done", message, c, step, send, items)
+    if c.paused:
+        # Marking a step done while paused stays allowed: the customer did it, and saying so
+        # is true and harmless; the next step simply waits for the resume.
+        return StepStatus("paused", PAUSED_NOTE, c, step, send, items)
+    if c.handed_off_to:
+        return StepStatus("handed_off", HANDED_OFF_NOTE, c, step, send, items)
     return StepStatus("open", f"'{step.title}' is waiting for you.", c, step, send, items)
+
+
+# What the done page says of a journey held by a person, before and after the click.
+PAUSED_NOTE = (
+    "Your onboarding is on hold for now. You can still tell us this step is done; "
+    "the next one follows when it picks up again."
+)
+HANDED_OFF_NOTE = (
+    "Someone from our team is now looking after your onboarding personally and will be in "
+    "touch. You can still tell us this step is done."
+)
 
 
 def mark_done(unit: CustomerWork, command: commands.MarkDone) -> Done:
@@ -174,8 +200,13 @@ def mark_done(unit: CustomerWork, command: commands.MarkDone) -> Done:
         and state.journey_id == unit.journey_id
     )
     who = (c.contact_name or c.name) if command.by == "customer" else command.by
+    held = {
+        "paused": " We'll send the next step once your onboarding picks up again.",
+        "handed_off": " Someone from our team will be in touch.",
+    }.get(status.kind, "")
+    # The page's heading thanks the customer; the message says what happened, once.
     return Done(
-        f"Thanks! '{step.title}' is marked done.",
+        f"'{step.title}' is marked done.{held}",
         flag=f"{who} marked '{step.title}' done at {unit.when}" if flagged_here else None,
         checklist=tuple(items),
     )

@@ -1,20 +1,24 @@
 """The daily tick's decision: (book, today) -> effects. Pure; nothing here touches the world.
 
 ``decide`` says what should happen; ``guide.tick.effects`` carries it out. Keeping them apart is
-what lets ``tick --dry-run`` print exactly what a real tick would do.
+what lets ``tick --dry-run`` print exactly what a real tick would do. A little over 250 lines
+because the effects, the tick's one vocabulary, are declared here beside the rules that ask
+for them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
 
 from guide.calendar import business_days_between, is_business_day
 from guide.model import Book, Customer, GuideState, Problem, Step, StepSend
 
 ESCALATED = 2
 STALLED = 1
+# The 'finished by' a person reads when the guide saw every step done by itself.
+EVERY_STEP_DONE = "the guide (every step done)"
 
 
 @dataclass(frozen=True)
@@ -34,16 +38,19 @@ class SendStep:
 
 @dataclass(frozen=True)
 class FinishJourney:
-    """Every step is done: the wrap-up email, the journey archived."""
+    """Every step is done (or a person ticked 'finished' in the sheet): the wrap-up email, the
+    journey archived. ``by`` is who the audit names, ``finished_by`` what the row says."""
 
     customer_id: str
     journey_id: str
     by: str
+    finished_by: str = EVERY_STEP_DONE
 
 
 @dataclass(frozen=True)
 class Flag:
-    """Tell the owner a customer is stuck (level 1), or re-flag on escalation (level 2)."""
+    """Tell the owner a customer is stuck (level 1); on escalation (level 2) the live flag for the
+    step is updated to say so, or posted if there is none."""
 
     customer_id: str
     journey_id: str
@@ -55,7 +62,8 @@ class Flag:
 
 @dataclass(frozen=True)
 class Escalate:
-    """Tell the manager, once per step, that a stall went past the escalation threshold."""
+    """Tell the manager, once per step, that a stall went past the escalation threshold; decided
+    until og-state records it done, so a failure is tried again by the next tick."""
 
     customer_id: str
     journey_id: str
@@ -72,7 +80,26 @@ class NoticeResume:
     what: str  # "pause" or "hand-off"
 
 
-Effect = Enroll | SendStep | FinishJourney | Flag | Escalate | NoticeResume
+@dataclass(frozen=True)
+class NoticePause:
+    """A person ticked the paused box in the sheet: record it as a button pause would be."""
+
+    customer_id: str
+
+
+@dataclass(frozen=True)
+class NoticeHandOff:
+    """A person typed a name into 'handed off to': record it, and tell the new owner."""
+
+    customer_id: str
+    to: str
+
+
+Effect = (
+    Enroll | SendStep | FinishJourney | Flag | Escalate | NoticeResume | NoticePause | NoticeHandOff
+)
+
+SHEET = "sheet"  # who the audit names for what a person did in the sheet itself
 
 
 @dataclass(frozen=True)
@@ -133,10 +160,22 @@ def _decide_customer(book: Book, customer: Customer, today: date, plan: TickPlan
         plan.statuses.append(Status(customer.customer_id, customer.name, state, step, detail))
 
     if customer.finished:
+        if customer.finished_on is None and customer.started_on is not None:
+            # Ticked in the sheet: the guide stamps it (no 'finished on' yet) as a button would.
+            by = customer.finished_by or SHEET
+            journey_id = customer.journey_id()
+            plan.effects.append(FinishJourney(customer.customer_id, journey_id, SHEET, by))
+            status("finishing", detail="finished ticked in the sheet")
+            return
         status("finished", detail=f"on {customer.finished_on or '?'} by {customer.finished_by}")
         return
     guide_state = book.states.get(customer.customer_id)
-    plan.effects.extend(_resumes(customer, guide_state))
+    resumes = _resumes(customer, guide_state)
+    plan.effects.extend(resumes)
+    if resumes and guide_state is not None:
+        # Resumed today: the days held never count toward a stall, from this tick on.
+        guide_state = replace(guide_state, resumed_at=datetime.combine(today, time()))
+    plan.effects.extend(_holds(customer, guide_state))
     if customer.paused:
         note = guide_state.pause_note if guide_state else ""
         status("paused", detail=note)
@@ -171,22 +210,33 @@ def _decide_customer(book: Book, customer: Customer, today: date, plan: TickPlan
     level = ESCALATED if overdue >= book.config.escalate_after_days else STALLED
     state = "escalated" if level == ESCALATED else "stalled"
     status(state, step.title, f"{waited} business days, expected {step.expected_days}")
-    already = _flagged_level(guide_state, journey_id, step.step_id)
-    if already < level:
+    if _flagged_level(guide_state, journey_id, step.step_id) < level:
         plan.effects.append(
             Flag(customer.customer_id, journey_id, step.step_id, waited, overdue, level)
         )
-        if level == ESCALATED:
-            plan.effects.append(
-                Escalate(customer.customer_id, journey_id, step.step_id, waited, overdue)
-            )
+    # Apart from the flag: a manager's message that failed is tried again by the next tick.
+    if level == ESCALATED and not _escalated(guide_state, journey_id, step.step_id):
+        plan.effects.append(
+            Escalate(customer.customer_id, journey_id, step.step_id, waited, overdue)
+        )
+
+
+def _same_stall(state: GuideState | None, journey_id: str, step_id: str) -> bool:
+    return state is not None and state.journey_id == journey_id and state.flag_step == step_id
 
 
 def _flagged_level(state: GuideState | None, journey_id: str, step_id: str) -> int:
     """How far this very stall has been flagged already: flags are posted once per level."""
-    if state is None or state.journey_id != journey_id or state.flag_step != step_id:
-        return 0
-    return state.flag_level
+    return state.flag_level if state and _same_stall(state, journey_id, step_id) else 0
+
+
+def _escalated(state: GuideState | None, journey_id: str, step_id: str) -> bool:
+    """Whether the manager has been told about this very stall (og-state 'escalated at')."""
+    return (
+        _same_stall(state, journey_id, step_id)
+        and state is not None
+        and (state.escalated_at is not None)
+    )
 
 
 def _resumes(customer: Customer, state: GuideState | None) -> list[NoticeResume]:
@@ -197,4 +247,15 @@ def _resumes(customer: Customer, state: GuideState | None) -> list[NoticeResume]
         found.append(NoticeResume(customer.customer_id, "pause"))
     if state.handed_off_to and not customer.handed_off_to:
         found.append(NoticeResume(customer.customer_id, "hand-off"))
+    return found
+
+
+def _holds(customer: Customer, state: GuideState | None) -> list[Effect]:
+    """A pause or hand-off a person made in the sheet that og-state does not know of yet."""
+    found: list[Effect] = []
+    if customer.paused and (state is None or state.paused_at is None):
+        found.append(NoticePause(customer.customer_id))
+    to = customer.handed_off_to
+    if to and (state is None or state.handed_off_to.casefold() != to.casefold()):
+        found.append(NoticeHandOff(customer.customer_id, to))
     return found

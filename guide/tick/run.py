@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from guide.model import Problem
 from guide.ports import Ports
 from guide.tick.decide import decide
 from guide.tick.effects import carry_out
@@ -63,4 +64,6 @@ def run_tick(
             carry_out(work, plan.effects, report)
     if not dry_run:
         report.cells_written = len(work.changes)
+        # What went wrong after the write (a flag update, a new owner's message) is reported.
+        report.failures.extend(Problem("tick", None, None, w) for w in work.warnings)
     return report

@@ -109,6 +109,16 @@ def test_updating_a_flag_replaces_its_text_and_buttons(harness: NotifierHarness)
     assert harness.message(posted.channel, posted.ts) == {"text": DONE.text, "blocks": []}
 
 
+def test_a_posted_flag_has_a_permalink_a_person_can_open(harness: NotifierHarness) -> None:
+    # Given two posted flags
+    first, second = harness.notifier.post(FLAG), harness.notifier.post(FLAG)
+    # When each is asked for its permalink
+    links = [harness.notifier.permalink(p.channel, p.ts) for p in (first, second)]
+    # Then each is a web link, one per message, naming the message's ts as Slack's links do
+    assert all(link.startswith(("https://", "http://")) for link in links)
+    assert links[0] != links[1] and first.ts.replace(".", "") in links[0]
+
+
 def test_each_post_gets_a_new_slack_style_ts_that_increases(harness: NotifierHarness) -> None:
     # When three flags are posted
     stamps = [harness.notifier.post(FLAG).ts for _ in range(3)]

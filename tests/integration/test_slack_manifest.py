@@ -16,6 +16,7 @@ SCOPES_OF = {
     "chat_update": {"chat:write"},
     "chat_postEphemeral": {"chat:write"},
     "views_open": set(),  # needs a trigger_id, no scope
+    "chat_getPermalink": set(),  # any message the bot can see; no scope of its own
 }
 CALL = re.compile(r"client\.(\w+)\b")
 

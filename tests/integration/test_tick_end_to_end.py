@@ -221,7 +221,7 @@ def test_a_customer_with_every_step_done_is_finished_and_archived(world: World) 
     assert (row["finished"], row["finished on"], row["finished by"]) == (
         True,
         "2026-11-23",
-        "guide",
+        "the guide (every step done)",
     )
     # And the journey moved from og-sends to the archive, as it was, with when
     live_before = world.rows("og-sends", "C009", "before")
@@ -276,8 +276,8 @@ def test_every_action_the_tick_took_wrote_one_audit_row(world: World) -> None:
             ("send step", "C002"): 1,
             ("send step", "C004"): 1,
             ("flag", "C005"): 1,
-            ("re-flag", "C006"): 1,
-            ("escalate", "C006"): 1,
+            ("flag", "C006"): 1,  # its first flag, escalated from the start
+            ("tell manager", "C006"): 1,
             ("finish", "C009"): 1,
         }
     )

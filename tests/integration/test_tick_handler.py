@@ -144,13 +144,13 @@ def test_cli_dry_run_prints_the_decided_effects_and_changes_nothing(
     out = capsys.readouterr().out
     assert "Daily tick for Monday 23 November 2026  (dry run)" in out
     for effect in [
-        "C001: enroll, journey starts 2026-11-23",
-        "C002: email step 'connect-data'",
-        "C004: email step 'invite-teammate'",
-        "C005: flag owner, 'invite-teammate' 8 business days",
-        "C006: re-flag (escalated) owner, 'connect-data' 18 business days",
-        "C006: tell the manager",
-        "C009: finish (wrap-up email, archive journey)",
+        "Acme Analytics (C001): enroll, journey starts 2026-11-23",
+        "Birchwood Co (C002): email step 'connect-data'",
+        "Dune Logistics (C004): email step 'invite-teammate'",
+        "Evergreen Health (C005): flag the owner, 'invite-teammate' 8 business days",
+        "Fjord Travel (C006): escalate the owner's flag, 'connect-data' 18 business days",
+        "Fjord Travel (C006): tell the manager",
+        "Indigo Studio (C009): finish (wrap-up email, archive journey)",
     ]:
         assert effect in out
     assert sheet(local.workbook) == before

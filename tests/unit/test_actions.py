@@ -267,7 +267,10 @@ def test_nudge_resends_the_step_through_a_fresh_done_link_once_per_press(
 
     send = send_row(workbook, "C003", "invite-teammate")
     assert (send["reminders sent"], send["last reminded"]) == (2, "2026-11-20 12:00")
-    assert [m["subject"] for m in mails(outbox)] == ["Quick one, Ines", "Step 2: bring a teammate"]
+    assert [m["subject"] for m in mails(outbox)] == [
+        "Quick one, Ines",
+        "Reminder: Step 2: bring a teammate",
+    ]
     first = mails(outbox)[0]
     assert first["to"] == "ines@cobalt.example" and first["tags"]["kind"] == "nudge"
     token = parse_qs(urlsplit(first["text"].split("one click:\n")[1].split()[0]).query)["t"][0]

@@ -50,11 +50,15 @@ def test_a_row_with_no_start_date_is_enrolled_today_and_mailed() -> None:
 def test_finished_paused_and_handed_off_customers_are_left_alone() -> None:
     plan = tick(
         [
-            customer("C1", finished=True),
+            customer("C1", finished=True, **{"finished on": "2026-10-30"}),
             customer("C2", paused="x"),
             customer("C3", **{"handed off to": "Alex"}),
         ],
         MON,
+        states=[  # each hold already recorded, as the tick records one made in the sheet
+            {"customer id": "C2", "paused at": "2026-10-30 09:00"},
+            {"customer id": "C3", "handed off to": "Alex", "handed off at": "2026-10-30 09:00"},
+        ],
     )
     assert plan.effects == []
     assert [s.state for s in plan.statuses] == ["finished", "paused", "handed off"]
@@ -120,7 +124,7 @@ def test_past_the_escalation_threshold_the_owner_is_re_flagged_and_the_manager_t
         [customer("C1")],
         today,
         sends=sends,
-        states=[flag_state("connect", 2)],
+        states=[{**flag_state("connect", 2), "escalated at": "2026-11-17 09:00"}],
         config=config_rows(escalate_after_days="9"),
     )
     assert done.effects == []

@@ -23,6 +23,7 @@ from guide.actions import perform
 from guide.cells import stamp
 from guide.commands import ActionError, UnknownCustomer
 from guide.ports import Ports
+from guide.tick.decide import EVERY_STEP_DONE
 from guide.tick.run import run_tick
 from guide.workbook import CellValue
 from sheets.schema import AUDIT, SENDS_ARCHIVE, TICK_READS
@@ -153,7 +154,7 @@ def test_undoing_the_ticks_auto_finish_brings_the_journey_back_from_the_archive(
     onboarding = workbook.row("onboarding", "customer id", "C009")
     sends = customer_rows(workbook, "og-sends", "C009")
     run_tick(ports, now)
-    assert workbook.row("onboarding", "customer id", "C009")["finished by"] == "guide"
+    assert workbook.row("onboarding", "customer id", "C009")["finished by"] == EVERY_STEP_DONE
     assert customer_rows(workbook, "og-sends", "C009") == []
     assert len(customer_rows(workbook, SENDS_ARCHIVE.name, "C009")) == 4
 
@@ -173,16 +174,13 @@ def test_undoing_a_resume_noticed_in_the_sheet_holds_the_customer_again(
     workbook: InMemoryWorkbook, ports: Ports, now: datetime
 ) -> None:
     # Given a person cleared C007's paused box in the sheet and the tick recorded the resume
-    # (and, seeing a stall, flagged C007: the tick's own record, which stays)
+    # (and flagged nothing: the clock restarts at the resume, so the days paused never count)
     row = workbook.row("onboarding", "customer id", "C007")
     paused = workbook.row("og-state", "customer id", "C007")
     edit(workbook, "onboarding", "C007", "paused", False)
     run_tick(ports, now)
     assert workbook.row("og-state", "customer id", "C007")["paused at"] is None
-    assert [(a["who"], a["action"]) for a in audits(workbook, "C007")] == [
-        ("sheet", "resume"),
-        ("guide", "flag"),
-    ]
+    assert [(a["who"], a["action"]) for a in audits(workbook, "C007")] == [("sheet", "resume")]
 
     # When it is undone, then the box is ticked again and the pause is back as it was
     perform(ports, cmd.Undo("C007", SAM), later(now, 10))
@@ -190,7 +188,6 @@ def test_undoing_a_resume_noticed_in_the_sheet_holds_the_customer_again(
     state = workbook.row("og-state", "customer id", "C007")
     pause_columns = ("paused at", "pause note", "paused by", "resumed at")
     assert [state[c] for c in pause_columns] == [paused[c] for c in pause_columns]
-    assert state["flag step"] == "connect-data"
 
 
 def test_a_second_undo_reverses_the_action_before_and_then_there_is_nothing_left(

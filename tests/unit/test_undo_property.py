@@ -3,9 +3,10 @@ it was.
 
 Given a small workbook (a customer whose every step is out, one done, and a second customer the
 tick leaves alone), when any sequence of actions happens (the buttons, the done link, and the
-paused box or hand-off cleared in the sheet and noticed by a tick, which may also finish the
-journey by itself) followed by as many undos as there were actions, then every tab but og-audit
-is as it was, and one more undo has nothing to undo.
+paused box or hand-off cleared, ticked or typed in the sheet, or 'finished' ticked there, and
+noticed by a tick, which may also finish the journey by itself) followed by as many undos as
+there were actions, then every tab but og-audit is as it was, and one more undo has nothing to
+undo.
 """
 
 from __future__ import annotations
@@ -133,6 +134,18 @@ def clear_in_sheet(column: str, cleared: CellValue) -> Op:
     return op
 
 
+def edit_in_sheet(column: str, value: CellValue) -> Op:
+    """A person ticks a box or types a name in C1's row, and the next tick notices it."""
+
+    def op(ports: Ports, workbook: InMemoryWorkbook, at: datetime) -> None:
+        row = workbook.row(ONBOARDING.name, "customer id", "C1")
+        if row.get("finished") in (None, "", False) and row.get(column) in (None, "", False):
+            set_cell(workbook, column, value)
+            run_tick(ports, at)
+
+    return op
+
+
 Op = Callable[[Ports, InMemoryWorkbook, datetime], None]
 
 
@@ -151,6 +164,9 @@ OPS: dict[str, Op] = {
     "finish": action(cmd.Finish("C1", SAM)),
     "paused box cleared in the sheet": clear_in_sheet("paused", False),
     "hand-off cleared in the sheet": clear_in_sheet("handed off to", ""),
+    "paused box ticked in the sheet": edit_in_sheet("paused", True),
+    "hand-off typed in the sheet": edit_in_sheet("handed off to", ALEX),
+    "finished ticked in the sheet": edit_in_sheet("finished", True),
     "tick": lambda ports, _workbook, at: run_tick(ports, at) and None,
 }
 

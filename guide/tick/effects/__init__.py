@@ -20,6 +20,8 @@ from guide.tick.decide import (
     Escalate,
     FinishJourney,
     Flag,
+    NoticeHandOff,
+    NoticePause,
     NoticeResume,
     SendStep,
 )
@@ -38,8 +40,16 @@ def carry_out(work: Work, effects: list[Effect], report: TickReport) -> None:
     once each and recorded in order. A failed send is a problem in the report; the next tick
     tries it again."""
     tick = TickContext(work, report)
-    outside = [o for o in (_prepare(tick, e) for e in effects) if o is not None]
-    workers = work.ports.effect_workers
+    prepared = [(e, _prepare(tick, e)) for e in effects]
+    # Escalations go second: the manager's message links to the flag, which may be posted in
+    # the first wave of this very tick.
+    for wave in (False, True):
+        outside = [o for e, o in prepared if o is not None and isinstance(e, Escalate) == wave]
+        _run(tick, outside)
+
+
+def _run(tick: TickContext, outside: list[Outside]) -> None:
+    workers = tick.work.ports.effect_workers
     if workers > 1 and len(outside) > 1:
         with ThreadPoolExecutor(workers, thread_name_prefix="og-effect") as pool:
             results = list(pool.map(lambda o: _once(tick, o), outside))
@@ -49,7 +59,7 @@ def carry_out(work: Work, effects: list[Effect], report: TickReport) -> None:
         if receipt is not None:
             item.record(receipt)
         elif problem is not None:
-            report.failures.append(problem)
+            tick.report.failures.append(problem)
 
 
 def _prepare(tick: TickContext, effect: Effect) -> Outside | None:
@@ -60,6 +70,12 @@ def _prepare(tick: TickContext, effect: Effect) -> Outside | None:
             return None
         case NoticeResume():
             sheet.notice_resume(tick, effect)
+            return None
+        case NoticePause():
+            sheet.notice_pause(tick, effect)
+            return None
+        case NoticeHandOff():
+            sheet.notice_hand_off(tick, effect)
             return None
         case SendStep():
             return mail.send_step(tick, effect)

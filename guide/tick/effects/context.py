@@ -29,6 +29,8 @@ class TickContext:
     work: Work
     report: TickReport
     started: dict[str, Customer] = field(default_factory=dict)  # enrolled by this tick
+    # customer id -> (step id, channel, ts) of a flag this tick posted or updated
+    flags: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.customers = {c.customer_id: c for c in self.work.book.customers}
@@ -38,6 +40,21 @@ class TickContext:
 
     def step(self, customer: Customer, step_id: str) -> Step:
         return next(s for s in self.work.book.plans[customer.plan] if s.step_id == step_id)
+
+    def live_flag(self, customer_id: str, journey_id: str, step_id: str) -> tuple[str, str] | None:
+        """(channel, ts) of the customer's flag for this step, posted today or before, if any."""
+        posted = self.flags.get(customer_id)
+        if posted is not None and posted[0] == step_id:
+            return posted[1], posted[2]
+        state = self.work.book.states.get(customer_id)
+        if (
+            state is not None
+            and (state.journey_id, state.flag_step) == (journey_id, step_id)
+            and state.flag_channel
+            and state.flag_ts
+        ):
+            return state.flag_channel, state.flag_ts
+        return None
 
     def problem(self, column: str, message: str, customer_id: str) -> None:
         self.report.failures.append(Problem("og-config", None, column, message, customer_id))

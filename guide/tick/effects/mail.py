@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from guide import messages, writes
@@ -53,7 +54,18 @@ def finish_journey(tick: TickContext, effect: FinishJourney) -> Outside:
         sends = list(work.book.journey_sends(effect.journey_id).values())
         state = work.book.states.get(customer.customer_id)
         writes.finish(
-            work.changes, customer, effect.journey_id, sends, state, effect.by, work.local
+            work.changes,
+            customer,
+            effect.journey_id,
+            sends,
+            state,
+            effect.by,
+            work.local,
+            finished_by=effect.finished_by,
+            # Ticked in the sheet: the row before the person's tick, so an undo clears it.
+            was=replace(customer, finished=False, finished_on=None, finished_by="")
+            if customer.finished
+            else None,
         )
 
     return Outside(f"mail:wrapup:{effect.journey_id}", customer.customer_id, send, record)
