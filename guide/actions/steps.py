@@ -26,9 +26,9 @@ def finish(unit: CustomerWork, command: commands.Finish) -> Done:
             f"{c.name} already finished on {c.finished_on or '?'} (by {c.finished_by or '?'})."
         )
     sends = list(unit.book.journey_sends(unit.journey_id).values())
-    # 'finished by' names a person: a Slack id or email on og-config's team list reads as
-    # the name there.
-    member = config.member(command.by)
+    # 'finished by' names a person: the presser's Slack id (or a Slack id or email given as
+    # who) on og-config's team list reads as the name there, not as a Slack handle.
+    member = (command.actor_id and config.member(command.actor_id)) or config.member(command.by)
     by = member.name if member else command.by
     writes.finish(unit.changes, c, unit.journey_id, sends, unit.state, by, unit.local)
     email = messages.wrapup_email(c, unit.book.plans[c.plan], config.sender, config.reply_to)

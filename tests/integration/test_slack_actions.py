@@ -99,12 +99,12 @@ def test_finish_answers_at_once_then_finishes_and_updates_the_flag(
     channel, ts, _ = flag_for(slack.messages, "C005")
     # When Sam presses Finish
     answer = send(endpoint, signed_event(press(slack, "og_finish", "C005"), SECRET))
-    # Then Slack got its answer well inside 3 seconds, and Evergreen is finished by sam
+    # Then Slack got its answer well inside 3 seconds, and Evergreen is finished by Sam (his name on the team list)
     assert answer["statusCode"] == 200 and answer["seconds"] < 3
     evergreen = demo.book().customer("C005")
-    assert evergreen is not None and evergreen.finished and evergreen.finished_by == "sam"
+    assert evergreen is not None and evergreen.finished and evergreen.finished_by == "Sam Rivera"
     # and the flag says so, and Sam was told
-    assert "sam" in slack.message(channel, ts)["text"]
+    assert "Sam Rivera" in slack.message(channel, ts)["text"]
     assert any("Finished Evergreen Health" in said for said in slack.said())
 
 

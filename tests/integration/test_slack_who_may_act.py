@@ -137,16 +137,27 @@ def test_a_strangers_pause_submission_changes_nothing(
 
 
 @pytest.mark.parametrize(
-    ("who", "user"), [("the owner", SAM), ("a team member", ALEX), ("the manager", MORGAN)]
+    ("who", "user", "named"),
+    [
+        ("the owner", SAM, "Sam Rivera"),
+        ("a team member", ALEX, "Alex Chen"),
+        ("the manager", MORGAN, MORGAN["name"]),
+    ],
 )
 def test_the_owner_a_team_member_and_the_manager_may_finish(
-    slack: SlackWithResponses, endpoint: SlackEndpoint, demo: Demo, who: str, user: dict[str, str]
+    slack: SlackWithResponses,
+    endpoint: SlackEndpoint,
+    demo: Demo,
+    who: str,
+    user: dict[str, str],
+    named: str,
 ) -> None:
     _, ts, value = flag_for(slack.messages, "C005")
     send(endpoint, press(slack, "og_finish", value, ts, user))
     evergreen = demo.book().customer("C005")
     assert evergreen is not None and evergreen.finished, who
-    assert evergreen.finished_by == user["name"]
+    # 'finished by' is the person's name from the team list, not their Slack handle
+    assert evergreen.finished_by == named
 
 
 def test_a_button_on_a_flag_of_an_earlier_journey_does_nothing_and_says_so(
