@@ -99,7 +99,8 @@ def test_finish_answers_at_once_then_finishes_and_updates_the_flag(
     channel, ts, _ = flag_for(slack.messages, "C005")
     # When Sam presses Finish
     answer = send(endpoint, signed_event(press(slack, "og_finish", "C005"), SECRET))
-    # Then Slack got its answer well inside 3 seconds, and Evergreen is finished by Sam (his name on the team list)
+    # Then Slack got its answer well inside 3 seconds, and Evergreen is finished by Sam (by
+    # his name on the team list)
     assert answer["statusCode"] == 200 and answer["seconds"] < 3
     evergreen = demo.book().customer("C005")
     assert evergreen is not None and evergreen.finished and evergreen.finished_by == "Sam Rivera"
