@@ -56,6 +56,7 @@ def test_given_setup_has_run_when_it_runs_again_then_nothing_changes(
     workbook = gspread_workbook(server, "again")
     setup_workbook(workbook)
     before = {t.name: server.values("again", t.name) for t in TABS}
+    assert len(before[STALL_RULES.name]) == 8  # header and seven rules
     server.reset_counts()
 
     setup_workbook(gspread_workbook(server, "again"))
