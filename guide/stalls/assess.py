@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime, time
+from functools import lru_cache
 from typing import NamedTuple
 
 from guide.calendar import business_days_between
@@ -67,7 +68,9 @@ def steps_done_by_events(book: Book, extra: StallInputs, customer: Customer) -> 
         return []
     journey_id = customer.journey_id()
     sends = book.journey_sends(journey_id)
-    heard = extra.heard.get(customer.customer_id, Heard())
+    heard = extra.heard.get(customer.customer_id)
+    if heard is None or not heard.events:
+        return []
     start = _start(customer)
     found = []
     for t in customer_timeline(book, extra, customer).steps:
@@ -81,6 +84,11 @@ def steps_done_by_events(book: Book, extra: StallInputs, customer: Customer) -> 
 
 def _start(customer: Customer) -> datetime | None:
     return datetime.combine(customer.started_on, time()) if customer.started_on else None
+
+
+@lru_cache(maxsize=8192)  # a tick asks about the same few send dates for thousands of customers
+def _days_between(start: date, end: date, holidays: frozenset[date]) -> int:
+    return business_days_between(start, end, holidays)
 
 
 class _Customer:
@@ -106,7 +114,7 @@ class _Customer:
         self.blockers: list[Blocker] = []
 
     def days(self, start: date) -> int:
-        return business_days_between(start, self.today, self.holidays)
+        return _days_between(start, self.today, self.holidays)
 
     def clock(self, moment: datetime) -> date:
         """Where an open step's clock starts: time paused or handed off is not a stall."""
@@ -174,7 +182,7 @@ class _Customer:
             sent = self.sends.get(t.step.step_id)
             done = self.done_at.get(t.step.step_id)
             if t.phase == current.phase and sent and sent.sent_at and done:
-                behind += business_days_between(sent.sent_at.date(), done.date(), self.holidays)
+                behind += _days_between(sent.sent_at.date(), done.date(), self.holidays)
         start = self.clock(send.sent_at)
         spent = behind + self.days(start)
         for rule in self.rules(PHASE_OVERDUE, current.phase):

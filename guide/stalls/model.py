@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from guide.model import Problem
+
+if TYPE_CHECKING:
+    from guide.stalls.timeline import Timeline
 
 # What a rule can watch for. The overdue ones fire when their measure is *more than* the
 # threshold ("a step overdue by more than 3 business days"); the silent ones when it reaches it
@@ -150,6 +154,8 @@ class StallInputs:
     heard: dict[str, Heard] = field(default_factory=dict)  # by customer id
     arr: dict[str, str] = field(default_factory=dict)  # customer id -> as typed
     problems: list[Problem] = field(default_factory=list)
+    # Every customer on a plan in a segment shares one timeline: worked out once per tick.
+    timelines: dict[tuple[str, str], Timeline] = field(default_factory=dict, repr=False)
 
     def open_tasks(self, customer_id: str) -> list[Task]:
         return [t for t in self.tasks if t.customer_id == customer_id and t.open]

@@ -231,18 +231,25 @@ def _read_tasks(table: Table, problems: list[Problem], zone: ZoneInfo) -> list[T
 def _read_activity(table: Table, problems: list[Problem], zone: ZoneInfo) -> dict[str, Heard]:
     pos = table.positions()
     at_i, customer_i, kind_i = pos["at"], pos["customer id"], pos["kind"]
-    name_i = pos.get("name")
+    has_name = "name" in pos
+    name_i = pos.get("name", at_i)
+    width = max(at_i, customer_i, kind_i, name_i) + 1
     heard: dict[str, Heard] = {}
     for offset, raw in enumerate(table.rows):
-        width = len(raw)
-        customer_id = cells.text(raw[customer_i]) if customer_i < width else ""
-        kind = cells.text(raw[kind_i]).casefold() if kind_i < width else ""
+        if len(raw) < width:
+            raw = [*raw, *[None] * (width - len(raw))]
+        customer_id, raw_kind = raw[customer_i], raw[kind_i]
+        customer_id = cells.text(customer_id)
+        # The guide's and the endpoint's own kinds are clean: skip the general parse.
+        if isinstance(raw_kind, str) and raw_kind in ACTIVITY_KINDS:
+            kind = raw_kind
+        else:
+            kind = cells.text(raw_kind).casefold()
         if not customer_id and not kind:
             continue  # a blank row
         row = FIRST_DATA_ROW + offset
-        name = cells.text(raw[name_i]) if name_i is not None and name_i < width else ""
         try:
-            at = cells.moment(raw[at_i] if at_i < width else None, zone=zone)
+            at = cells.moment(raw[at_i], zone=zone)
         except cells.CellError as err:
             problems.append(Problem(ACTIVITY.name, row, "at", str(err), customer_id or None))
             continue
@@ -251,7 +258,11 @@ def _read_activity(table: Table, problems: list[Problem], zone: ZoneInfo) -> dic
             column = "customer id" if not customer_id else "kind"
             problems.append(Problem(ACTIVITY.name, row, column, f"{what}; row ignored"))
             continue
-        _fold(heard.setdefault(customer_id, Heard()), kind, name, at)
+        name = cells.text(raw[name_i]) if has_name else ""
+        found = heard.get(customer_id)
+        if found is None:
+            found = heard[customer_id] = Heard()
+        _fold(found, kind, name, at)
     return heard
 
 
@@ -260,7 +271,8 @@ def _fold(heard: Heard, kind: str, name: str, at: datetime) -> None:
         if any(word in name.casefold() for word in _MAIL_TROUBLE):
             heard.mail_trouble = max(at, heard.mail_trouble or at)
         return
-    heard.last_heard = max(at, heard.last_heard or at)
+    if heard.last_heard is None or at > heard.last_heard:
+        heard.last_heard = at
     if kind == "response":
         heard.last_response = max(at, heard.last_response or at)
     elif kind == "event" and name:

@@ -14,6 +14,7 @@ import math
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from guide.calendar import is_business_day
 from guide.model import Book, Customer, Step
@@ -46,6 +47,11 @@ class Timeline:
 def add_business_days(start: date, count: int, holidays: Collection[date] = ()) -> date:
     """The ``count``-th business day after ``start`` (``start`` itself for 0): the day
     ``business_days_between(start, day)`` first reaches ``count``."""
+    return _add_business_days(start, count, frozenset(holidays))
+
+
+@lru_cache(maxsize=8192)  # a tick asks about the same few send dates for thousands of customers
+def _add_business_days(start: date, count: int, holidays: frozenset[date]) -> date:
     day = start
     while count > 0:
         day += timedelta(days=1)
@@ -65,8 +71,14 @@ def phases(steps: list[Step], extras: dict[tuple[str, str], StepExtra]) -> list[
 
 
 def customer_timeline(book: Book, extra: StallInputs, customer: Customer) -> Timeline:
-    steps = book.plans.get(customer.plan, [])
-    segment = customer.segment.casefold()
+    key = (customer.plan, customer.segment.casefold())
+    found = extra.timelines.get(key)
+    if found is None:
+        found = extra.timelines[key] = _timeline(book.plans.get(customer.plan, []), key[1], extra)
+    return found
+
+
+def _timeline(steps: list[Step], segment: str, extra: StallInputs) -> Timeline:
     rows = [t for t in extra.segments if t.segment == segment] if segment else []
     timed = []
     for step, phase in zip(steps, phases(steps, extra.steps), strict=True):
