@@ -9,8 +9,7 @@ from typing import Any
 
 from guide.model import Book, Customer
 from guide.reading import read_book
-from guide.stalls import Assessment, StallInputs, assess, read_stall_inputs
-from guide.stalls import defaults
+from guide.stalls import Assessment, StallInputs, assess, defaults, read_stall_inputs
 from guide.workbook import Snapshot, Table
 from sheets.schema import (
     ACTIVITY,

@@ -88,7 +88,7 @@ def test_given_a_paused_or_finished_customer_then_never_stalled() -> None:
 
 
 def test_given_a_draft_then_placeholders_are_filled_and_unknown_ones_left_as_typed() -> None:
-    book, extra, customer = World([step("connect", 1, 1)]).read()
+    _book, extra, customer = World([step("connect", 1, 1)]).read()
     (spam,) = extra.interventions["email_spam"]
     subject, body = draft_email(spam, customer, "Connect", 8, "https://guide.example/done?t=x")
     assert subject == "Did our emails reach you, Priya?"
