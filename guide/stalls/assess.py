@@ -18,6 +18,9 @@ switched off) replaces the "any" row of the same condition and severity.
 Days are business days (weekends and og-config holidays do not count); after a resume the
 clock of the open step starts again. A rule fires on the first business day its measure passes
 the threshold, and says which day that was (``since``), so a daily tick sees it that day.
+
+Longer than most modules: the six conditions, and the kinds of stall they point at, read best
+side by side.
 """
 
 from __future__ import annotations
