@@ -47,7 +47,8 @@ LAMBDA_PYTHON ?= python3.13
 DEPLOY_VENV := .venv-deploy
 # Runtime code only: no tests/, bench/, events/, demo/ or dev tools reach a function.
 LAMBDA_CODE := adapters app functions guide sheets
-LAMBDA_FUNCTIONS := TickFunction DigestFunction SlackActionsFunction DoneLinkFunction AdminFunction
+LAMBDA_FUNCTIONS := TickFunction DigestFunction SlackActionsFunction DoneLinkFunction AdminFunction \
+	ActivityFunction
 # unchecked-hash: a zip does not keep the sources' mtimes exactly, and a timestamp-checked .pyc
 # that looks stale is compiled again on every cold start (Lambda's disk is read-only).
 COMPILE = $(LAMBDA_PYTHON) -m compileall -q -j 0 --invalidation-mode unchecked-hash

@@ -23,6 +23,8 @@ class Secrets:
     slack_signing_secret: str = field(repr=False)
     link_key: bytes = field(repr=False)
     google_service_account: dict[str, Any] | None = field(repr=False, default=None)
+    # Verifies the activity endpoint's requests; empty where it is not deployed.
+    activity_key: bytes = field(repr=False, default=b"")
 
 
 # SSM parameter names under OG_SECRETS_PATH; each function may read only the ones it uses.
@@ -31,6 +33,7 @@ SSM_NAMES = {
     "slack_signing_secret": "slack-signing-secret",
     "link_key": "link-key",
     "google_service_account": "google-service-account",
+    "activity_key": "activity-key",
 }
 
 
@@ -42,6 +45,7 @@ def load_secrets(settings: Settings) -> Secrets:
             slack_signing_secret=str(stored.get("slack_signing_secret", "")),
             link_key=_required(stored, "link_key", settings.secrets_path).encode(),
             google_service_account=_account(stored, settings.secrets_path),
+            activity_key=str(stored.get("activity_key", "")).encode(),
         )
     if settings.secret_name:
         stored = _stored(settings.secret_name)
@@ -50,6 +54,7 @@ def load_secrets(settings: Settings) -> Secrets:
             slack_signing_secret=str(stored.get("slack_signing_secret", "")),
             link_key=_required(stored, "link_key", settings.secret_name).encode(),
             google_service_account=_account(stored, settings.secret_name),
+            activity_key=str(stored.get("activity_key", "")).encode(),
         )
     if not settings.link_key and not settings.local_workbook:
         raise SettingsError("set OG_LINK_KEY (or OG_SECRET_NAME) to sign done links")
@@ -58,6 +63,7 @@ def load_secrets(settings: Settings) -> Secrets:
         slack_signing_secret=settings.slack_signing_secret,
         link_key=(settings.link_key or local_link_key(settings)).encode(),
         google_service_account=_account_file(settings.google_credentials_file),
+        activity_key=settings.activity_key.encode(),
     )
 
 

@@ -24,6 +24,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     "/slack/events": ("SlackActionsFunction", "functions.slack_actions.handler"),
     "/done": ("DoneLinkFunction", "functions.done_link.handler"),
     "/resume": ("DoneLinkFunction", "functions.done_link.handler"),
+    "/activity": ("ActivityFunction", "functions.activity.handler"),
 }
 MAX_BODY = 1 << 20  # Function URLs take 6 MB; Slack payloads and forms are a few KB
 
@@ -132,6 +133,7 @@ def serve(host: str = "127.0.0.1", port: int = 8080) -> None:
     address = f"http://{host}:{server.server_address[1]}"
     print(f"Slack interactivity: {address}/slack/events")
     print(f"Done links:          {address}/done?t=...")
+    print(f"Activity events:     {address}/activity")
     print("Ctrl-C stops.")
     try:
         server.serve_forever()

@@ -36,6 +36,7 @@ class Settings:
     slack_signing_secret: str = field(repr=False)
     link_key: str = field(repr=False)
     google_credentials_file: str
+    activity_key: str = field(repr=False, default="")  # verifies the activity endpoint locally
     # Set by the Lambda runtime: Slack's lazy listeners re-invoke the function there, and run
     # on a thread in-process anywhere else (the local server, tests).
     lambda_function_name: str = ""
@@ -74,6 +75,7 @@ class Settings:
             slack_signing_secret=get("SLACK_SIGNING_SECRET"),
             link_key=get("OG_LINK_KEY"),
             google_credentials_file=get("GOOGLE_APPLICATION_CREDENTIALS"),
+            activity_key=get("OG_ACTIVITY_KEY"),
             lambda_function_name=get("AWS_LAMBDA_FUNCTION_NAME"),
         )
         settings.check(stores=stores)

@@ -40,6 +40,7 @@ ONBOARDING = Tab(
         "finished",
         "finished on",
         "finished by",
+        "arr",  # optional: annual revenue, shown on a stall flag as context
     ),
     required=("customer id", "contact email", "plan", "owner"),
     written_by="people (enroll, edit) and the guide",
@@ -57,6 +58,12 @@ PLANS = Tab(
         "owned by",
         "email subject",
         "email body",
+        # Optional, for stall intelligence (guide.stalls): the phase a step belongs to (blank:
+        # the phase of the step above), the og-activity event that marks it done
+        # ("user.activated"), and who of us does a step owned by us.
+        "phase",
+        "done when",
+        "assignee",
     ),
     required=("plan", "order", "step id", "title", "expected days"),
     written_by="people",
@@ -139,12 +146,87 @@ CONFIG = Tab(
     key=("key",),
 )
 
-TABS: tuple[Tab, ...] = (ONBOARDING, PLANS, SENDS, SENDS_ARCHIVE, STATE, AUDIT, CONFIG)
+ACTIVITY = Tab(
+    name="og-activity",
+    # kind: activity | response | event | mail event. "event id" is the sender's id, so the
+    # activity endpoint records an event once however often it is sent.
+    columns=("at", "customer id", "kind", "name", "detail", "event id"),
+    required=("at", "customer id", "kind"),
+    written_by="the guide, the activity endpoint, integrations, people; append-only",
+)
+
+STALL_RULES = Tab(
+    name="og-stall-rules",
+    # One rule a row. phase and segment: a name or "any". threshold days: business days, or a
+    # multiple of the expected days ("1.5x") for phase_overdue and step_overdue.
+    columns=("phase", "condition", "threshold days", "segment", "severity", "enabled"),
+    required=("condition", "threshold days", "severity"),
+    written_by="people (setup writes the defaults)",
+)
+
+INTERVENTIONS = Tab(
+    name="og-interventions",
+    # The draft email may use {first_name}, {company}, {step}, {days}, {done_link}, {owner}.
+    columns=("stall kind", "suggestion", "email subject", "email body"),
+    required=("stall kind", "suggestion"),
+    written_by="people (setup writes the defaults)",
+    key=("stall kind",),
+)
+
+TASKS = Tab(
+    name="og-tasks",
+    columns=("task id", "customer id", "title", "owner", "due", "status", "created at"),
+    required=("task id", "customer id", "title", "status"),
+    written_by="the guide and people",
+    key=("task id",),
+)
+
+SEGMENTS = Tab(
+    name="og-segments",
+    # How a segment's timeline differs from the plan's. A row names a segment and either a step
+    # (step id) or a phase, or neither (every step); then "expected days" replaces the expected
+    # business days of that step or phase, or "multiplier" stretches them (1.5 = half as long
+    # again). Segments without rows follow the plan as written.
+    columns=("segment", "step id", "phase", "expected days", "multiplier"),
+    required=("segment",),
+    written_by="people",
+)
+
+TABS: tuple[Tab, ...] = (
+    ONBOARDING,
+    PLANS,
+    SENDS,
+    SENDS_ARCHIVE,
+    STATE,
+    AUDIT,
+    CONFIG,
+    ACTIVITY,
+    STALL_RULES,
+    INTERVENTIONS,
+    TASKS,
+    SEGMENTS,
+)
 BY_NAME: dict[str, Tab] = {t.name: t for t in TABS}
 
 # What a tick reads. og-audit and og-sends-archive only grow, and the tick only appends to them,
 # so it never reads them: the read stays the same size however long the guide has run.
-TICK_READS: tuple[str, ...] = (ONBOARDING.name, PLANS.name, SENDS.name, STATE.name, CONFIG.name)
+# og-activity grows too, but the stall engine needs each customer's last activity, response and
+# events, so it is read whole, in the same one batch get: about ten rows a customer (the bench's
+# workload) is a small share of the read; a summary tab would be a second thing to keep true.
+# og-tasks is read so a tick knows the open tasks and does not make a second one for a stall.
+TICK_READS: tuple[str, ...] = (
+    ONBOARDING.name,
+    PLANS.name,
+    SENDS.name,
+    STATE.name,
+    CONFIG.name,
+    ACTIVITY.name,
+    STALL_RULES.name,
+    INTERVENTIONS.name,
+    TASKS.name,
+    SEGMENTS.name,
+)
+# Read for their header only. og-activity is append-only too, but read whole (above).
 APPEND_ONLY: tuple[str, ...] = (SENDS_ARCHIVE.name, AUDIT.name)
 
 _NON_WORD = re.compile(r"[\s_\-]+")

@@ -21,7 +21,7 @@ from cfnlint.decode import cfn_yaml
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "template.yaml"
 EVENTS = ROOT / "events"
-URL_FUNCTIONS = {"SlackActionsFunction", "DoneLinkFunction"}
+URL_FUNCTIONS = {"SlackActionsFunction", "DoneLinkFunction", "ActivityFunction"}
 # Verbs that only read: anything else counts as a write.
 READ_VERBS = ("Get", "List", "Describe", "Query", "Scan", "BatchGet")
 
@@ -137,6 +137,15 @@ def test_each_function_reads_only_the_secrets_it_uses(template: dict[str, Any]) 
     # the admin function's ports include the link signer, as every function's do
     assert "slack-signing-secret" not in secrets_read(fns["AdminFunction"])
     assert "slack-signing-secret" in secrets_read(fns["SlackActionsFunction"])
+
+
+def test_the_activity_endpoint_reads_its_key_and_writes_only_under_the_lock(
+    template: dict[str, Any],
+) -> None:
+    activity = functions(template)["ActivityFunction"]
+    assert secrets_read(activity) == {"activity-key", "link-key", "google-service-account"}
+    actions = {a for s in statements(activity) for a in as_list(s["Action"])}
+    assert actions == {"ssm:GetParameter", "dynamodb:PutItem", "dynamodb:DeleteItem"}
 
 
 def test_the_done_link_sends_no_mail_and_keeps_no_ledger(template: dict[str, Any]) -> None:

@@ -1,0 +1,299 @@
+"""Why a customer is stuck, whose move it is, and what to do: ``assess`` (pure).
+
+Every rule is a row of og-stall-rules. For each condition and severity the most specific rule
+for the customer's segment and phase is the one that counts, so a segment's row (even one
+switched off) replaces the "any" row of the same condition and severity.
+
+- ``step_overdue``: an open step has waited more than its expected days plus the threshold
+  (or more than a multiple of them, "1.5x").
+- ``not_activated`` / ``integration_pending``: the same, for an open step done by an event
+  (og-plans "done when") not seen yet; ``integration.*`` events are integrations.
+- ``phase_overdue``: the business days the current phase's steps have been in the customer's
+  hands (sent to done, or to today) pass its expected days times the threshold.
+- ``no_activity`` / ``no_response``: nothing heard (or no reply to the step email or its last
+  reminder) for the threshold in business days. A customer still inside the time the plan
+  gives them for the step in hand is not silent but busy, so these fire only once a customer's
+  step is overdue. Quiet is never the customer's stall while the move is ours.
+
+Days are business days (weekends and og-config holidays do not count); after a resume the
+clock of the open step starts again. A rule fires on the first business day its measure passes
+the threshold, and says which day that was (``since``), so a daily tick sees it that day.
+
+Longer than most modules: the six conditions, and the kinds of stall they point at, read best
+side by side.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, time
+from functools import lru_cache
+from typing import NamedTuple
+
+from guide.calendar import business_days_between
+from guide.model import Book, Customer
+from guide.stalls.model import (
+    ANY,
+    BUSY_OR_FORGOT,
+    EMAIL_SPAM,
+    INTEGRATION_PENDING,
+    INTERNAL_BLOCKER,
+    LONG_STEP,
+    NO_ACTIVITY,
+    NO_RESPONSE,
+    NOT_ACTIVATED,
+    PHASE_OVERDUE,
+    QUIET_AFTER_PURCHASE,
+    STALL_KINDS,
+    STEP_OVERDUE,
+    Assessment,
+    Blocker,
+    CustomerContext,
+    FiredRule,
+    Heard,
+    Rule,
+    StallInputs,
+)
+from guide.stalls.timeline import TimedStep, Timeline, add_business_days, customer_timeline
+
+
+class DoneByEvent(NamedTuple):
+    journey_id: str
+    step_id: str
+    at: datetime
+
+
+def steps_done_by_events(book: Book, extra: StallInputs, customer: Customer) -> list[DoneByEvent]:
+    """Steps of the customer's journey not yet done whose og-plans "done when" event has been
+    seen in og-activity since the journey started: for the tick to record as done, by the
+    event. A step not sent yet is among them: it need never be sent."""
+    if customer.finished or customer.plan not in book.plans:
+        return []
+    journey_id = customer.journey_id()
+    sends = book.journey_sends(journey_id)
+    heard = extra.heard.get(customer.customer_id)
+    if heard is None or not heard.events:
+        return []
+    start = _start(customer)
+    found = []
+    for t in customer_timeline(book, extra, customer).steps:
+        send = sends.get(t.step.step_id)
+        if t.done_when and not (send is not None and send.done):
+            at = heard.event_since(t.done_when, start)
+            if at is not None:
+                found.append(DoneByEvent(journey_id, t.step.step_id, at))
+    return found
+
+
+def _start(customer: Customer) -> datetime | None:
+    return datetime.combine(customer.started_on, time()) if customer.started_on else None
+
+
+@lru_cache(maxsize=8192)  # a tick asks about the same few send dates for thousands of customers
+def _days_between(start: date, end: date, holidays: frozenset[date]) -> int:
+    return business_days_between(start, end, holidays)
+
+
+class _Customer:
+    """One customer's assessment in the making."""
+
+    def __init__(self, book: Book, extra: StallInputs, customer: Customer, today: date) -> None:
+        self.extra, self.customer, self.today = extra, customer, today
+        self.holidays = book.config.holidays
+        self.segment = customer.segment.casefold() or ANY
+        self.timeline: Timeline = customer_timeline(book, extra, customer)
+        self.sends = book.journey_sends(customer.journey_id())
+        state = book.states.get(customer.customer_id)
+        self.resumed = state.resumed_at if state else None
+        self.heard = extra.heard.get(customer.customer_id, Heard())
+        self.start = _start(customer)
+        self.done_at: dict[str, datetime | None] = {
+            d.step_id: d.at for d in steps_done_by_events(book, extra, customer)
+        }
+        for step_id, send in self.sends.items():
+            if send.done:
+                self.done_at[step_id] = send.done_at
+        self.fired: list[FiredRule] = []
+        self.blockers: list[Blocker] = []
+
+    def days(self, start: date) -> int:
+        return _days_between(start, self.today, self.holidays)
+
+    def clock(self, moment: datetime) -> date:
+        """Where an open step's clock starts: time paused or handed off is not a stall."""
+        if self.resumed is not None and self.resumed > moment:
+            moment = self.resumed
+        return moment.date()
+
+    def rules(self, condition: str, phase: str) -> list[Rule]:
+        best: dict[str, Rule] = {}
+        for rule in self.extra.rules:
+            if rule.condition != condition or rule.segment not in (ANY, self.segment):
+                continue
+            if rule.phase not in (ANY, phase.casefold()):
+                continue
+            kept = best.get(rule.severity)
+            if kept is None or rule.specificity >= kept.specificity:
+                best[rule.severity] = rule
+        return [r for r in best.values() if r.enabled]
+
+    def fire(self, rule: Rule, phase: str, days: int, since: date, step_id: str = "") -> None:
+        self.fired.append(
+            FiredRule(
+                rule.condition, phase, rule.severity, days, str(rule.threshold), since, step_id
+            )
+        )
+
+    def open_step(self, t: TimedStep) -> None:
+        send = self.sends.get(t.step.step_id)
+        if send is None or send.sent_at is None or t.step.step_id in self.done_at:
+            return
+        start = self.clock(send.sent_at)
+        waited = self.days(start)
+        overdue = waited - t.expected_days
+        self.blockers.append(
+            Blocker(
+                t.step.title,
+                t.step.owned_by,
+                t.assignee if t.step.owned_by == "us" else "",
+                waited,
+                max(0, overdue),
+                t.step.step_id,
+            )
+        )
+        conditions = [STEP_OVERDUE]
+        if t.done_when:
+            event = t.done_when.casefold()
+            conditions.append(
+                INTEGRATION_PENDING if event.startswith("integration") else NOT_ACTIVATED
+            )
+        for condition in conditions:
+            for rule in self.rules(condition, t.phase):
+                limit = rule.threshold.limit(t.expected_days)
+                if waited > limit:
+                    since = add_business_days(start, math.floor(limit) + 1, self.holidays)
+                    self.fire(rule, t.phase, overdue, since, t.step.step_id)
+
+    def phase(self, current: TimedStep) -> tuple[int, int]:
+        """(business days the current phase has been in the customer's hands, expected)."""
+        expected = self.timeline.phase_days[current.phase]
+        send = self.sends.get(current.step.step_id)
+        if send is None or send.sent_at is None:
+            return 0, expected
+        behind = 0  # the phase's steps already done, sent to done
+        for t in self.timeline.steps:
+            sent = self.sends.get(t.step.step_id)
+            done = self.done_at.get(t.step.step_id)
+            if t.phase == current.phase and sent and sent.sent_at and done:
+                behind += _days_between(sent.sent_at.date(), done.date(), self.holidays)
+        start = self.clock(send.sent_at)
+        spent = behind + self.days(start)
+        for rule in self.rules(PHASE_OVERDUE, current.phase):
+            limit = rule.threshold.limit(expected)
+            if spent > limit:
+                ahead = max(0, math.floor(limit - behind) + 1)
+                self.fire(
+                    rule, current.phase, spent, add_business_days(start, ahead, self.holidays)
+                )
+        return spent, expected
+
+    def silence(self, current: TimedStep) -> None:
+        send = self.sends.get(current.step.step_id)
+        if current.step.owned_by != "customer" or send is None or send.sent_at is None:
+            return
+        start = self.clock(send.sent_at)
+        if self.days(start) <= current.expected_days:
+            return  # still inside the time the plan gives them: busy, not silent
+        overdue_from = add_business_days(start, current.expected_days + 1, self.holidays)
+        done = [d for d in self.done_at.values() if d is not None]
+        heard = max([m for m in (self.heard.last_heard, self.start, *done) if m], default=None)
+        if heard is not None:
+            quiet_from = self.clock(heard)
+            quiet = self.days(quiet_from)
+            for rule in self.rules(NO_ACTIVITY, current.phase):
+                if quiet >= rule.threshold.days:
+                    since = add_business_days(quiet_from, rule.threshold.days, self.holidays)
+                    self.fire(rule, current.phase, quiet, max(since, overdue_from))
+        answered = max([m for m in (self.heard.last_response, *done) if m], default=None)
+        asked = [
+            m for m in (send.sent_at, send.last_reminded) if m and (not answered or m > answered)
+        ]
+        if not asked:
+            return
+        asked_from = self.clock(min(asked))
+        waiting = self.days(asked_from)
+        fired = False
+        for rule in self.rules(NO_RESPONSE, current.phase):
+            if waiting >= rule.threshold.days:
+                since = add_business_days(asked_from, rule.threshold.days, self.holidays)
+                self.fire(rule, current.phase, waiting, max(since, overdue_from))
+                fired = True
+        if fired:
+            self.blockers.append(Blocker("", "customer", no_reply_since=min(asked).date()))
+
+    def kinds(self, current: TimedStep) -> tuple[str, ...]:
+        """The kinds of stall the fired rules point at, for og-interventions."""
+        found: set[str] = set()
+        heard_in_journey = bool([d for d in self.done_at.values() if d]) or bool(
+            self.heard.last_heard and (self.start is None or self.heard.last_heard >= self.start)
+        )
+        for f in self.fired:
+            t = self.timeline.step(f.step_id) if f.step_id else current
+            if t is None:
+                continue
+            if f.condition in (NO_ACTIVITY, NO_RESPONSE):
+                found.add(BUSY_OR_FORGOT if heard_in_journey else QUIET_AFTER_PURCHASE)
+                if f.condition == NO_RESPONSE and not heard_in_journey:
+                    found.add(EMAIL_SPAM)
+            elif t.step.owned_by == "us":
+                found.add(INTERNAL_BLOCKER)
+            elif f.condition in (NOT_ACTIVATED, INTEGRATION_PENDING) or self._heard_since(t):
+                found.add(LONG_STEP)
+            else:
+                found.add(BUSY_OR_FORGOT if heard_in_journey else QUIET_AFTER_PURCHASE)
+        trouble = self.heard.mail_trouble
+        if self.fired and trouble and (self.start is None or trouble >= self.start):
+            found.add(EMAIL_SPAM)
+        return tuple(k for k in STALL_KINDS if k in found)
+
+    def _heard_since(self, t: TimedStep) -> bool:
+        send = self.sends.get(t.step.step_id)
+        last = self.heard.last_heard
+        return bool(send and send.sent_at and last and last >= send.sent_at)
+
+
+def assess(book: Book, extra: StallInputs, customer: Customer, today: date) -> Assessment:
+    """Where ``customer`` stands on ``today``: the rules that fire, the blockers, the context
+    and the interventions. Finished, paused and handed-off customers are never stalled."""
+    work = _Customer(book, extra, customer, today)
+    context = CustomerContext(
+        arr=extra.arr.get(customer.customer_id, ""),
+        segment=customer.segment,
+        days_in_onboarding=work.days(customer.started_on) if customer.started_on else 0,
+        target_days=work.timeline.target_days,
+    )
+    if customer.finished or customer.paused or customer.handed_off_to:
+        return Assessment(context=context)
+    current = next((t for t in work.timeline.steps if t.step.step_id not in work.done_at), None)
+    if current is None:
+        return Assessment(context=context)
+    for t in work.timeline.steps:
+        work.open_step(t)
+    spent, expected = work.phase(current)
+    work.silence(current)
+    kinds = work.kinds(current)
+    return Assessment(
+        fired=tuple(work.fired),
+        blockers=tuple(work.blockers),
+        context=CustomerContext(
+            arr=context.arr,
+            segment=context.segment,
+            phase=current.phase,
+            phase_days=spent,
+            phase_expected_days=expected,
+            days_in_onboarding=context.days_in_onboarding,
+            target_days=context.target_days,
+        ),
+        kinds=kinds,
+        interventions=tuple(i for k in kinds for i in extra.interventions.get(k, [])),
+    )
