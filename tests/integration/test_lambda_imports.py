@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 HANDLERS = (
     "functions.tick",
@@ -61,6 +63,14 @@ def probe(modules: tuple[str, ...], blocked: tuple[str, ...] = ()) -> dict[str, 
     )
     result: dict[str, object] = json.loads(out.stdout)
     return result
+
+
+@pytest.mark.parametrize("module", HANDLERS + LAMBDA_WIRING)
+def test_given_the_lambda_layer_without_local_packages_what_lambda_loads_imports(
+    module: str,
+) -> None:
+    result = probe((module,), blocked=NOT_IN_LAMBDA)
+    assert result["loaded"] == {module: "ok"}
 
 
 def test_importing_the_slack_handler_leaves_boto3_for_the_first_request() -> None:
