@@ -8,7 +8,6 @@ mail goes to an outbox and its "sent" record to a SQLite ledger.
 from __future__ import annotations
 
 import json
-import resource
 import sys
 import tempfile
 import time
@@ -19,6 +18,7 @@ from zoneinfo import ZoneInfo
 from adapters.ledger import IdempotencyLedger, SqlitePersistenceLayer
 from adapters.locks import LocalFileLock
 from adapters.outbox import OutboxMailer, OutboxNotifier
+from bench.peak import peak_mb
 from bench.tick_bench import _Remote
 from fakes.sheets_server import gspread_workbook
 from guide.digest_run import send_digest
@@ -49,7 +49,7 @@ def main(url: str, spreadsheet_id: str, today: str) -> None:
         json.dumps(
             {
                 "seconds": round(seconds, 3),
-                "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                "peak_mb": peak_mb(),
                 "sent_to": len(run.sent_to),
                 "paused": n.paused,
                 "handed_off": n.handed_off,
