@@ -22,7 +22,6 @@ from typing import Any
 
 from boto3.dynamodb.types import TypeSerializer
 from botocore.exceptions import ClientError
-from filelock import FileLock, Timeout
 
 from guide.ports import LockBusy
 
@@ -48,6 +47,10 @@ class LocalFileLock:
 
     @contextmanager
     def hold(self, name: str, *, lease_seconds: float, wait_seconds: float) -> Iterator[None]:
+        # Imported here: filelock is a local-only package, left out of the Lambda layer, and
+        # this module is also the home of the DynamoDB lock that Lambda uses.
+        from filelock import FileLock, Timeout
+
         # A fresh FileLock per hold gives each holder its own descriptor, and flock excludes
         # descriptors from one another, so threads of one process exclude each other too.
         lock = FileLock(self._folder / _file_name(name), timeout=max(wait_seconds, 0))

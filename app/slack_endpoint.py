@@ -14,8 +14,6 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from slack_bolt import App, BoltRequest
-from slack_bolt.adapter.aws_lambda import SlackRequestHandler
-from slack_bolt.adapter.aws_lambda.lazy_listener_runner import LambdaLazyListenerRunner
 from slack_bolt.lazy_listener import LazyListenerRunner
 from slack_bolt.lazy_listener.internals import build_runnable_function
 from slack_sdk.signature import SignatureVerifier
@@ -70,6 +68,12 @@ class SlackEndpoint:
         if not signing_secret:
             # An empty key would accept anything signed with an empty key.
             raise SettingsError("no Slack signing secret (SLACK_SIGNING_SECRET or the secret)")
+        # Bolt's Lambda adapter imports boto3 at its top (botocore and s3transfer: about 130 ms
+        # of a cold start). Imported here, on the first request, so no handler's import pays
+        # for it; in Lambda the lazy runner needs boto3 anyway, to re-invoke the function.
+        from slack_bolt.adapter.aws_lambda import SlackRequestHandler
+        from slack_bolt.adapter.aws_lambda.lazy_listener_runner import LambdaLazyListenerRunner
+
         self._verifier = SignatureVerifier(signing_secret)
         self._handler = SlackRequestHandler(app)  # installs the Lambda lazy runner
         self.lazy: InProcessLazyRunner | None = None

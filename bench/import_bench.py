@@ -38,14 +38,16 @@ RUNS = 5
 HEAVY = ("aws_xray_sdk", "boto3", "botocore.session", "s3transfer", "openpyxl")
 
 _PROBE = """
-import json, resource, sys, time
+import json, sys, time
 start = time.perf_counter()
 import {module}
 elapsed = time.perf_counter() - start
+modules = len(sys.modules)
+from bench.peak import peak_mb  # after counting: VmHWM, as ru_maxrss survives exec
 print(json.dumps({{
     "ms": elapsed * 1000,
-    "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    "modules": len(sys.modules),
+    "rss_mb": peak_mb(),
+    "modules": modules,
     "heavy": [m for m in {heavy!r} if m in sys.modules],
 }}))
 """

@@ -1,4 +1,5 @@
-"""``make bench``: measure the tick (and the button presses) and write bench/results.json.
+"""``make bench``: measure the tick, the weekly digest, the button presses, an undo and each
+handler's cold-start import, and write bench/results.json.
 
 Timings on shared machines are noisy: each size runs several times and the median is kept;
 compare the ratio between sizes within one run rather than absolute seconds across runs.
@@ -18,6 +19,7 @@ from bench.workload import workload
 from fakes.sheets_server import FakeSheetsServer
 
 SIZES = (1_000, 10_000)
+DIGEST_SIZE = 10_000
 RUNS = 3
 TODAY = date(2026, 11, 23)
 RESULTS = Path(__file__).with_name("results.json")
@@ -63,18 +65,79 @@ def bench_tick() -> list[dict[str, Any]]:
     return entries
 
 
+def digest_once(server: FakeSheetsServer, run: int) -> dict[str, Any]:
+    spreadsheet_id = f"bench-digest-{run}"
+    server.create_spreadsheet(spreadsheet_id, workload(DIGEST_SIZE, TODAY))
+    server.reset_counts()
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.digest_bench", server.url, spreadsheet_id, TODAY.isoformat()],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    # The adapter reads the sheet's metadata once per process and caches it (as a warm Lambda
+    # keeps it); the digest itself is the one values batch get.
+    result.update(
+        sheets_values_reads=server.counts["batchGet"],
+        sheets_metadata_reads=server.counts["metadata"],
+        sheets_writes=server.writes,
+    )
+    return result
+
+
+def bench_digest() -> dict[str, Any]:
+    with FakeSheetsServer() as server:
+        runs = [digest_once(server, run) for run in range(RUNS)]
+    entry = {
+        "customers": DIGEST_SIZE,
+        "seconds": statistics.median(r["seconds"] for r in runs),
+        "runs_seconds": [r["seconds"] for r in runs],
+        "peak_mb": max(r["peak_mb"] for r in runs),
+        **{k: max(r[k] for r in runs) for k in _DIGEST_COUNTS},
+        **{k: runs[0][k] for k in ("sent_to", "paused", "handed_off", "stalled", "mail_kb")},
+    }
+    print(
+        f"digest {DIGEST_SIZE} customers: {entry['seconds']:.2f} s median, "
+        f"{entry['sheets_values_reads']} values read (+{entry['sheets_metadata_reads']} metadata), "
+        f"{entry['sheets_writes']} writes, {entry['peak_mb']} MB peak",
+        flush=True,
+    )
+    return entry
+
+
+_DIGEST_COUNTS = ("sheets_values_reads", "sheets_metadata_reads", "sheets_writes")
+
+
+def bench_imports() -> dict[str, Any]:
+    from bench.import_bench import measure_imports
+
+    measured = measure_imports()
+    for module, kinds in measured["handlers"].items():
+        source, compiled = kinds["source"], kinds["bytecode"]
+        print(
+            f"import {module:<24} {compiled.get('ms')} ms with bytecode, "
+            f"{source.get('ms')} ms from source, {compiled.get('rss_mb')} MB, "
+            f"heavy: {', '.join(compiled.get('heavy', [])) or 'none'}",
+            flush=True,
+        )
+    return measured
+
+
 def main() -> None:
     results: dict[str, Any] = {"tick": bench_tick()}
     small, large = results["tick"][0], results["tick"][-1]
     results["tick_scaling"] = round(large["seconds"] / small["seconds"], 2)
     print(f"10x customers cost {results['tick_scaling']}x the time")
-    try:
-        from bench.action_bench import measure_actions
-    except ImportError:
-        pass
-    else:
-        results["action"] = measure_actions()
-        print("action:", json.dumps(results["action"]))
+    results["digest"] = bench_digest()
+    from bench.action_bench import measure_actions
+    from bench.undo_bench import measure_undo
+
+    results["action"] = measure_actions()
+    print("action:", json.dumps(results["action"]), flush=True)
+    results["undo"] = measure_undo()
+    print("undo:", json.dumps(results["undo"]), flush=True)
+    results["imports"] = bench_imports()
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(f"wrote {RESULTS}")
 

@@ -7,7 +7,6 @@ peak memory is the tick's own: the fake server and its data live in the parent.
 from __future__ import annotations
 
 import json
-import resource
 import sys
 import tempfile
 import time
@@ -18,6 +17,7 @@ from zoneinfo import ZoneInfo
 from adapters.ledger import IdempotencyLedger, SqlitePersistenceLayer
 from adapters.locks import LocalFileLock
 from adapters.outbox import OutboxMailer, OutboxNotifier
+from bench.peak import peak_mb
 from fakes.sheets_server import FakeSheetsServer, gspread_workbook
 from guide.links import LinkSigner
 from guide.ports import Ports
@@ -54,12 +54,12 @@ def main(url: str, spreadsheet_id: str, today: str) -> None:
     started = time.perf_counter()
     report = run_tick(ports, now)
     seconds = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_mb()
     print(
         json.dumps(
             {
                 "seconds": round(seconds, 3),
-                "peak_mb": round(peak_mb, 1),
+                "peak_mb": peak,
                 "emails": len(report.emails),
                 "flags": len(report.flags),
                 "effects": len(report.plan.effects),

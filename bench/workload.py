@@ -104,6 +104,7 @@ def workload(customers: int, today: date) -> dict[str, list[list[Any]]]:
         {"key": "team", "value": "Alex | U0ALEX | alex@example.com"},
         {"key": "manager", "value": "U0MANAGER"},
         {"key": "slack channel", "value": "#onboarding"},
+        {"key": "digest recipients", "value": "manager@example.com"},  # the digest bench
     ]
     return {
         ONBOARDING.name: _rows(ONBOARDING.name, onboarding),

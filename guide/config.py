@@ -28,6 +28,10 @@ KEYS: dict[str, tuple[str, str]] = {
     "manager": ("who hears about escalations: a Slack user id or an email address", ""),
     "team": ("one member per row: name | Slack user id | email", ""),
     "digest recipients": ("emails that get the weekly digest, comma separated", ""),
+    "digest when empty": (
+        "send the weekly digest in a week with nobody paused, handed off, stalled, finished or new",
+        "yes",
+    ),
     "holidays": ("dates that are not business days, comma separated", ""),
     "link ttl days": ("how long a done link works", "30"),
     "stall thresholds": ("days stalled at which triage buckets start", "3, 7, 14, 30"),
@@ -41,6 +45,7 @@ NUMBER_BOUNDS: dict[str, tuple[int, int]] = {
     "stall thresholds": (1, 365),  # each threshold
 }
 MAX_THRESHOLDS = 10
+YES_NO_KEYS = frozenset({"digest when empty"})
 # An email address is at most 254 characters (RFC 5321); no single-line setting needs more.
 MAX_TEXT = 254
 # Slack's select menu lists at most 100 options; SES sends to at most 50 recipients at once.
@@ -59,6 +64,8 @@ def allowed(key: str) -> str:
         return f"dates from {FIRST_HOLIDAY} to {LAST_HOLIDAY}"
     if key == "timezone":
         return "an IANA time zone name such as Europe/Berlin"
+    if key in YES_NO_KEYS:
+        return "yes or no"
     limit = {"team": MAX_TEAM, "digest recipients": MAX_DIGEST_RECIPIENTS}.get(key)
     count = f", at most {limit} of them" if limit else ""
     return f"up to {MAX_TEXT} characters each{count}" if limit else f"up to {MAX_TEXT} characters"
@@ -128,6 +135,17 @@ def read_config(table: Table | None, problems: list[Problem]) -> Config:
                     kept.append(item)
         return kept
 
+    def yes_no(key: str, default: bool) -> bool:
+        found = last(key)
+        if not found:
+            return default
+        try:
+            return cells.checkbox(found[1])
+        except cells.CellError:
+            using = "using " + ("yes" if default else "no")
+            out_of_bounds(found[0], key, f"{found[1][:40]!r} is not yes or no", using)
+            return default
+
     defaults = Config()
     timezone = defaults.timezone
     if found := last("timezone"):
@@ -161,6 +179,7 @@ def read_config(table: Table | None, problems: list[Problem]) -> Config:
         manager=line("manager", defaults.manager),
         team=tuple(_member(v) for v in items("team", MAX_TEAM)),
         digest_recipients=tuple(items("digest recipients", MAX_DIGEST_RECIPIENTS)),
+        digest_when_empty=yes_no("digest when empty", defaults.digest_when_empty),
         holidays=frozenset(holidays),
         link_ttl_days=number("link ttl days", defaults.link_ttl_days),
         triage_thresholds=_thresholds(last("stall thresholds"), problems),

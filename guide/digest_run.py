@@ -1,7 +1,9 @@
 """The weekly digest as a read-only unit: one read, the digest built, one email per recipient.
 
 It writes nothing to the workbook: that a recipient got this week's digest is recorded in the
-ledger (where the tick's sends are recorded), so a digest run twice in a week sends once.
+ledger (where the tick's sends are recorded), so a digest run twice in a week sends once. A
+week with nobody to list (``Digest.quiet``) sends a short digest unless og-config's
+``digest when empty`` is no; then nothing is sent and the run says why.
 """
 
 from __future__ import annotations
@@ -20,6 +22,11 @@ from guide.reading import read_book
 from guide.unit_of_work import WorkbookBroken, structural_problems
 from sheets.schema import APPEND_ONLY, TICK_READS
 
+EMPTY_WEEK_OFF = (
+    "nobody paused, handed off, stalled, finished or new this week, and og-config's "
+    "'digest when empty' is no: no digest sent"
+)
+
 
 @dataclass
 class DigestRun:
@@ -27,6 +34,7 @@ class DigestRun:
     sent_to: list[str] = field(default_factory=list)
     already_sent: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    not_sent: str = ""  # why the run chose to send nobody anything, when it did
 
 
 def send_digest(ports: Ports, now: datetime) -> DigestRun:
@@ -44,6 +52,9 @@ def send_digest(ports: Ports, now: datetime) -> DigestRun:
         run.problems.append(
             Problem("og-config", None, "digest recipients", "no recipients: digest not sent")
         )
+    if digest.quiet and not config.digest_when_empty:
+        run.not_sent = EMPTY_WEEK_OFF
+        return run
     year, week_number, _ = today.isocalendar()
     week = f"{year}-W{week_number:02d}"  # a rerun or a retry later in the week sends nothing
     for to in config.digest_recipients:

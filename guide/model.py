@@ -125,6 +125,7 @@ class Config:
     manager: str = ""
     team: tuple[TeamMember, ...] = ()
     digest_recipients: tuple[str, ...] = ()
+    digest_when_empty: bool = True  # False: a week with nobody to list sends no digest
     holidays: frozenset[date] = field(default_factory=frozenset)
     link_ttl_days: int = 30
     triage_thresholds: tuple[int, ...] = (3, 7, 14, 30)
