@@ -113,6 +113,8 @@ def render_digest(run: DigestRun) -> str:
     ]
     if run.sent_to:
         lines.append("  sent to " + ", ".join(run.sent_to))
+    if run.not_sent:
+        lines.append(f"  not sent: {run.not_sent}")
     if run.already_sent:
         lines.append("  already sent this week to " + ", ".join(run.already_sent))
     lines += [f"  problem: {p}" for p in run.problems]

@@ -18,6 +18,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     run = send_digest(ports_from_env(), scheduled_time(event))
     for problem in run.problems:
         logger.warning("digest problem", extra={"problem": str(problem)})
-    result = {"sent_to": run.sent_to, "already_sent": run.already_sent}
+    result = {"sent_to": run.sent_to, "already_sent": run.already_sent, "not_sent": run.not_sent}
     logger.info("digest done", extra={**result, "problems": len(run.problems)})
     return {**result, "problems": [str(p) for p in run.problems]}
