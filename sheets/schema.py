@@ -138,7 +138,43 @@ CONFIG = Tab(
     key=("key",),
 )
 
-TABS: tuple[Tab, ...] = (ONBOARDING, PLANS, SENDS, SENDS_ARCHIVE, STATE, AUDIT, CONFIG)
+TRIAGE = Tab(
+    name="og-triage",
+    columns=(
+        "customer id",
+        "company",
+        "plan",
+        "phase",
+        "owner",
+        "contact email",
+        "started",
+        "days in onboarding",
+        "last completed step",
+        "stuck at step",
+        "days stalled",
+        "stall kinds",
+        "severity",
+        "reminders sent",
+        "last activity",
+        "last mail event",
+        "open tasks",
+        "link to the flag",
+    ),
+    required=("customer id",),
+    written_by="the guide, rewritten by each tick for people to filter",
+    key=("customer id",),
+)
+
+TABS: tuple[Tab, ...] = (
+    ONBOARDING,
+    PLANS,
+    SENDS,
+    SENDS_ARCHIVE,
+    STATE,
+    AUDIT,
+    CONFIG,
+    TRIAGE,
+)
 BY_NAME: dict[str, Tab] = {t.name: t for t in TABS}
 
 # What a tick reads. og-audit and og-sends-archive only grow, and the tick only appends to them,
