@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache, partial
 
 from guide.calendar import business_days_between
 from guide.funnel_journeys import (
@@ -143,7 +144,9 @@ def funnel(
     """The funnel of the journeys started from ``start`` to ``end`` (both included), as it
     stands ``today`` (default ``end``). ``audit`` is og-audit's entries, for cancellations."""
     today = today or end
-    holidays = book.config.holidays
+    # Journeys share their dates (a business day is sent and done on by many), so the same few
+    # thousand spans come back hundreds of thousands of times.
+    days_between = lru_cache(maxsize=None)(partial(_business_days, holidays=book.config.holidays))
     chosen = [
         j
         for j in journeys(book, archive, cancelled_journeys(audit))
@@ -151,59 +154,112 @@ def funnel(
     ]
     unknown = sorted({j.plan for j in chosen if j.plan not in book.plans})
     measured = [
-        _measure(j, book.plans[j.plan], today, holidays) for j in chosen if j.plan in book.plans
+        _measure(j, book.plans[j.plan], today, days_between) for j in chosen if j.plan in book.plans
     ]
     by_plan: dict[str, list[_Measured]] = {}
     by_group: dict[tuple[str, str], list[_Measured]] = {}
     for m in measured:
         by_plan.setdefault(m.journey.plan, []).append(m)
         by_group.setdefault((m.journey.plan, m.journey.segment), []).append(m)
+    # Each journey's steps are tallied once, per plan and segment; a plan adds its segments up.
+    tallies = {key: _tally(ms) for key, ms in by_group.items()}
+    plan_tallies: dict[str, dict[str, _Tally]] = {}
+    for (p, _segment), tally in sorted(tallies.items()):
+        merged = plan_tallies.setdefault(p, {})
+        for step_id, t in tally.items():
+            merged.setdefault(step_id, _Tally()).add(t)
     return Funnel(
         start=start,
         end=end,
         today=today,
-        overall=_group("", "", measured, []),
-        plans=tuple(_group(p, "", ms, book.plans[p]) for p, ms in sorted(by_plan.items())),
-        groups=tuple(_group(p, s, ms, book.plans[p]) for (p, s), ms in sorted(by_group.items())),
+        overall=_group("", "", measured, [], {}),
+        plans=tuple(
+            _group(p, "", ms, book.plans[p], plan_tallies[p]) for p, ms in sorted(by_plan.items())
+        ),
+        groups=tuple(
+            _group(p, s, ms, book.plans[p], tallies[p, s])
+            for (p, s), ms in sorted(by_group.items())
+        ),
         weeks=_weeks(measured),
         unknown_plans=tuple(unknown),
     )
 
 
+def _business_days(start: date, end: date, holidays: frozenset[date]) -> int:
+    return business_days_between(start, end, holidays)
+
+
 def _measure(
-    journey: Journey, plan: list[Step], today: date, holidays: frozenset[date]
+    journey: Journey, plan: list[Step], today: date, days_between: Callable[[date, date], int]
 ) -> _Measured:
     total = sum(s.expected_days for s in plan)
     days = on_time = None
     if journey.outcome == FINISHED and journey.finished_on is not None:
-        days = business_days_between(journey.started_on, journey.finished_on, holidays)
+        days = days_between(journey.started_on, journey.finished_on)
         on_time = days <= total
-    elif journey.outcome == RUNNING and (
-        business_days_between(journey.started_on, today, holidays) > total
-    ):
+    elif journey.outcome == RUNNING and (days_between(journey.started_on, today) > total):
         on_time = False
     ended = journey.outcome != RUNNING
     steps: dict[str, tuple[bool, bool, int | None, bool]] = {}
     for step in plan:
         dates = journey.steps.get(step.step_id)
-        if dates is None or dates.sent is None:
+        if dates is None:
             continue
-        if dates.done is not None:
-            took = business_days_between(dates.sent, dates.done, holidays)
+        sent, done = dates
+        if sent is None:
+            continue
+        if done is not None:
+            took = days_between(sent, done)
             steps[step.step_id] = (True, True, took, took > step.expected_days)
         else:
-            stalled = business_days_between(dates.sent, today, holidays) > step.expected_days
+            stalled = days_between(sent, today) > step.expected_days
             steps[step.step_id] = (stalled or ended, False, None, stalled)
     return _Measured(journey, days, on_time, steps)
 
 
-def _group(plan: str, segment: str, measured: list[_Measured], steps: list[Step]) -> GroupStats:
+@dataclass
+class _Tally:
+    """One step's counts over some journeys."""
+
+    reached: int = 0
+    completed: int = 0
+    stalls: int = 0
+    took: list[float] = field(default_factory=list)
+
+    def add(self, other: _Tally) -> None:
+        self.reached += other.reached
+        self.completed += other.completed
+        self.stalls += other.stalls
+        self.took.extend(other.took)
+
+
+def _tally(measured: list[_Measured]) -> dict[str, _Tally]:
+    tallies: dict[str, _Tally] = {}
+    for m in measured:
+        for step_id, (decided, done, days, stalled) in m.steps.items():
+            t = tallies.get(step_id)
+            if t is None:
+                t = tallies[step_id] = _Tally()
+            t.reached += decided
+            t.completed += done
+            t.stalls += stalled
+            if days is not None:
+                t.took.append(days)
+    return tallies
+
+
+def _group(
+    plan: str,
+    segment: str,
+    measured: list[_Measured],
+    steps: list[Step],
+    tallies: dict[str, _Tally],
+) -> GroupStats:
     outcomes = [m.journey.outcome for m in measured]
     days = [float(m.days) for m in measured if m.days is not None]
     decided = [m.on_time for m in measured if m.on_time is not None]
-    per_step = [_step(step, measured) for step in steps]
-    all_stalls = sum(s.stalls for s in per_step)
-    per_step = [replace(s, stall_share=_rate(s.stalls, all_stalls)) for s in per_step]
+    all_stalls = sum(t.stalls for t in tallies.values())
+    per_step = tuple(_step(step, tallies.get(step.step_id, _Tally()), all_stalls) for step in steps)
     return GroupStats(
         plan=plan,
         segment=segment,
@@ -218,33 +274,21 @@ def _group(plan: str, segment: str, measured: list[_Measured], steps: list[Step]
         median_days=_median(days),
         p90_days=percentile(days, 0.9),
         expected_days=sum(s.expected_days for s in steps),
-        steps=tuple(per_step),
+        steps=per_step,
     )
 
 
-def _step(step: Step, measured: list[_Measured]) -> StepStats:
-    reached = completed = stalls = 0
-    took: list[float] = []
-    for m in measured:
-        seen = m.steps.get(step.step_id)
-        if seen is None:
-            continue
-        decided, done, days, stalled = seen
-        reached += decided
-        completed += done
-        stalls += stalled
-        if days is not None:
-            took.append(float(days))
+def _step(step: Step, t: _Tally, all_stalls: int) -> StepStats:
     return StepStats(
         step_id=step.step_id,
         title=step.title,
         expected_days=step.expected_days,
-        reached=reached,
-        completed=completed,
-        completion_rate=_rate(completed, reached),
-        median_days=_median(took),
-        stalls=stalls,
-        stall_share=None,  # filled in by the group, which knows every step's stalls
+        reached=t.reached,
+        completed=t.completed,
+        completion_rate=_rate(t.completed, t.reached),
+        median_days=_median(t.took),
+        stalls=t.stalls,
+        stall_share=_rate(t.stalls, all_stalls),
     )
 
 

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from guide import cells
 from guide.model import Book, Customer, Problem
 from guide.trail import TrailEntry
-from guide.workbook import FIRST_DATA_ROW, Table
+from guide.workbook import FIRST_DATA_ROW, CellValue, Table
 from sheets.schema import SENDS_ARCHIVE
 
 FINISHED = "finished"
@@ -41,9 +41,8 @@ class ArchivedSend(NamedTuple):
     archived_at: datetime | None
 
 
-class StepDates(NamedTuple):
-    sent: date | None
-    done: date | None
+# A step's (sent, done) days. A plain tuple: there is one for every step of every journey.
+StepDates = tuple[date | None, date | None]
 
 
 @dataclass(frozen=True)
@@ -66,21 +65,42 @@ def read_archive(table: Table, zone: tzinfo, problems: list[Problem]) -> list[Ar
     of the report's time."""
     pos = table.positions()
     columns = ("journey id", "customer id", "step id", "sent at", "done at", "archived at")
-    at = [pos.get(c) for c in columns]
+    width = max(pos.values(), default=0) + 2  # the last position is always an empty cell
+    j, c, st, se, do, ar = (pos.get(name, width - 1) for name in columns)
+    pad: list[CellValue] = [None] * width
     found: list[ArchivedSend] = []
     for offset, raw in enumerate(table.rows):
-        values = [raw[i] if i is not None and i < len(raw) else None for i in at]
-        journey_id, customer_id, step_id = (cells.text(v) for v in values[:3])
+        if len(raw) < width:  # the Sheets API leaves out the empty cells at a row's end
+            raw = [*raw, *pad[: width - len(raw)]]
+        journey_id, step_id = _text(raw[j]), _text(raw[st])
         if not journey_id or not step_id:
             continue  # a blank or half-typed row: nothing to count
         try:
-            sent, done, archived = (cells.optional_moment(v, zone=zone) for v in values[3:])
+            sent, done, archived = (
+                _moment(raw[se], zone),
+                _moment(raw[do], zone),
+                _moment(raw[ar], zone),
+            )
         except cells.CellError as err:
             row = FIRST_DATA_ROW + offset
-            problems.append(Problem(SENDS_ARCHIVE.name, row, None, str(err), customer_id))
+            problems.append(Problem(SENDS_ARCHIVE.name, row, None, str(err), _text(raw[c])))
             continue
-        found.append(ArchivedSend(journey_id, customer_id, step_id, sent, done, archived))
+        found.append(ArchivedSend(journey_id, _text(raw[c]), step_id, sent, done, archived))
     return found
+
+
+def _text(value: CellValue) -> str:
+    return value.strip() if type(value) is str else cells.text(value)
+
+
+def _moment(value: CellValue, zone: tzinfo) -> datetime | None:
+    """``cells.optional_moment``, quicker for the guide's own stamps, which are nearly all."""
+    if type(value) is str and len(value) == 16:
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    return cells.optional_moment(value, zone=zone)
 
 
 def cancelled_journeys(audit: Iterable[TrailEntry]) -> set[str]:
@@ -111,30 +131,38 @@ def journeys(book: Book, archive: Iterable[ArchivedSend], cancelled: set[str]) -
     archived_on: dict[str, date] = {}
     for row in archive:
         steps = past.setdefault(row.journey_id, {})
-        steps.setdefault(row.step_id, StepDates(_day(row.sent_at), _day(row.done_at)))
+        if row.step_id not in steps:
+            sent, done = row.sent_at, row.done_at
+            steps[row.step_id] = (
+                sent.date() if sent is not None else None,
+                done.date() if done is not None else None,
+            )
         if row.archived_at is not None:
             day = row.archived_at.date()
             archived_on[row.journey_id] = max(day, archived_on.get(row.journey_id, day))
+    needed = {plan: [step.step_id for step in steps] for plan, steps in book.plans.items()}
     found: list[Journey] = []
     for journey_id in current.keys() | past.keys():
         parts = _parts(journey_id)
         if parts is None:
             continue
         customer_id, plan, started_on = parts
-        steps = dict(past.get(journey_id, {}))
-        for step_id, send in book.journey_sends(journey_id).items():
-            steps[step_id] = StepDates(_day(send.sent_at), _day(send.done_at))
+        steps = past.get(journey_id, {})
+        live = book.sends.get(journey_id)
+        if live:
+            steps = dict(steps)
+            for step_id, send in live.items():
+                steps[step_id] = (_day(send.sent_at), _day(send.done_at))
         customer = current.get(journey_id)
-        last_done = max((s.done for s in steps.values() if s.done), default=None)
         finished_on: date | None = None
         if journey_id in cancelled:
             outcome = CANCELLED
         elif customer is not None:
             outcome = FINISHED if customer.finished else RUNNING
             if customer.finished:
-                finished_on = customer.finished_on or archived_on.get(journey_id) or last_done
-        elif _all_done(book, plan, steps):
-            outcome, finished_on = FINISHED, archived_on.get(journey_id) or last_done
+                finished_on = customer.finished_on or _ended(journey_id, steps, archived_on)
+        elif _all_done(needed.get(plan), steps):
+            outcome, finished_on = FINISHED, _ended(journey_id, steps, archived_on)
         else:
             outcome = REPLACED
         owner = customer or by_id.get(customer_id)
@@ -146,8 +174,20 @@ def journeys(book: Book, archive: Iterable[ArchivedSend], cancelled: set[str]) -
     return found
 
 
-def _all_done(book: Book, plan: str, steps: dict[str, StepDates]) -> bool:
-    plan_steps = book.plans.get(plan, [])
-    return bool(plan_steps) and all(
-        (s := steps.get(step.step_id)) is not None and s.done is not None for step in plan_steps
+def _ended(
+    journey_id: str, steps: dict[str, StepDates], archived_on: dict[str, date]
+) -> date | None:
+    """When a journey with no finish date on its row ended: archived, else its last step done."""
+    return archived_on.get(journey_id) or max(
+        (done for _sent, done in steps.values() if done), default=None
     )
+
+
+def _all_done(needed: list[str] | None, steps: dict[str, StepDates]) -> bool:
+    if not needed:
+        return False
+    for step_id in needed:
+        dates = steps.get(step_id)
+        if dates is None or dates[1] is None:
+            return False
+    return True
