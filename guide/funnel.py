@@ -13,6 +13,9 @@ og-config holidays skipped), as everywhere else in the guide.
   share of the group's stalls that happened there. A step stalled when it took (or has been
   open) longer than its expected days, so the step that loses most customers stands out.
 - Percentiles are nearest-rank: the 90th is a real journey's number, never an interpolation.
+
+Longer than most modules: the result's shape and the one pass that fills it read best together;
+gathering the journeys lives in ``funnel_journeys`` and reading the workbook in ``funnel_read``.
 """
 
 from __future__ import annotations
