@@ -38,6 +38,10 @@ serve: $(STAMP)  ## the Slack and done-link Function URL handlers on 127.0.0.1:8
 digest-preview: $(STAMP)  ## the demo's weekly digest: demo/digest/digest.html, .txt and a 600 px .png
 	$(PY) -m app.digest_preview --out demo/digest $(if $(TODAY),--today $(TODAY))
 
+.PHONY: report-chart
+report-chart: $(STAMP)  ## the funnel of the demo and four months of past journeys: demo/report/funnel.png
+	$(PY) -m app.funnel_demo --out demo/report $(if $(TODAY),--today $(TODAY))
+
 clean:
 	rm -rf $(VENV) demo .pytest_cache .mypy_cache .ruff_cache
 

@@ -136,6 +136,41 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """The funnel of journeys started in a date range: a table, JSON or CSV, and the chart."""
+    from app.report_funnel import funnel_csv, funnel_json, render_funnel
+    from guide.funnel_read import read_funnel
+
+    start, end = _on(getattr(args, "from")), _on(args.to)
+    funnel, problems = read_funnel(_workbook_only(), start, end, _at(args.today))
+    if args.json:
+        print(funnel_json(funnel))
+    elif args.csv:
+        print(funnel_csv(funnel), end="")
+    else:
+        print(render_funnel(funnel))
+        if problems:
+            print(f"\n{len(problems)} rows could not be read (`admin doctor` lists them)")
+    if args.chart:
+        from app.funnel_chart import draw_funnel_chart
+
+        chart = draw_funnel_chart(funnel, Path(args.chart))
+        print(f"wrote {chart}", file=sys.stderr)
+    return 0
+
+
+def _report_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    report = sub.add_parser("report", help="the funnel: on-time rate, days to finish, per step")
+    report.add_argument("--from", help="journeys started on or after (YYYY-MM-DD; 91 days back)")
+    report.add_argument("--to", help="journeys started on or before (YYYY-MM-DD; today)")
+    report.add_argument("--today", help="as if on this date (YYYY-MM-DD)")
+    output = report.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    output.add_argument("--csv", action="store_true", help="print the numbers as CSV")
+    report.add_argument("--chart", metavar="PATH", help="also write the chart as a PNG here")
+    report.set_defaults(run=cmd_report)
+
+
 def cmd_admin(args: argparse.Namespace) -> int:
     """In-process on OG_WORKBOOK (by ``$USER@cli``), else on the deployed admin function (by
     the caller's IAM identity): the same payload and result either way."""
@@ -195,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=8080)
     serve.set_defaults(run=cmd_serve)
     _admin_parser(sub)
+    _report_parser(sub)
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))

@@ -192,6 +192,33 @@ SEGMENTS = Tab(
     written_by="people",
 )
 
+TRIAGE = Tab(
+    name="og-triage",
+    columns=(
+        "customer id",
+        "company",
+        "plan",
+        "phase",
+        "owner",
+        "contact email",
+        "started",
+        "days in onboarding",
+        "last completed step",
+        "stuck at step",
+        "days stalled",
+        "stall kinds",
+        "severity",
+        "reminders sent",
+        "last activity",
+        "last mail event",
+        "open tasks",
+        "link to the flag",
+    ),
+    required=("customer id",),
+    written_by="the guide, rewritten by each tick for people to filter",
+    key=("customer id",),
+)
+
 TABS: tuple[Tab, ...] = (
     ONBOARDING,
     PLANS,
@@ -205,6 +232,7 @@ TABS: tuple[Tab, ...] = (
     INTERVENTIONS,
     TASKS,
     SEGMENTS,
+    TRIAGE,
 )
 BY_NAME: dict[str, Tab] = {t.name: t for t in TABS}
 
