@@ -11,6 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from app.bootstrap import ports_from_env
 from app.observability import logger, metrics, tracer
 from guide.tick import run_tick
+from guide.unit_of_work import WorkbookBroken
 
 
 def scheduled_time(event: dict[str, Any]) -> datetime:
@@ -26,11 +27,14 @@ def scheduled_time(event: dict[str, Any]) -> datetime:
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     dry_run = bool(event.get("dry_run"))
-    report = run_tick(ports_from_env(), scheduled_time(event), dry_run=dry_run)
-    counts = report.counts()
-    # A dry run's counts say what would happen: they are not metrics of what did.
-    measured = {"DryRuns": 1} if dry_run else counts
-    for name, value in measured.items():
+    try:
+        report = run_tick(ports_from_env(), scheduled_time(event), dry_run=dry_run)
+    except WorkbookBroken as broken:  # raised on: the failed-events queue and its alarm say so
+        logger.error("workbook broken, nothing sent", extra={"problems": str(broken)})
+        metrics.add_metric(name="WorkbookBroken", unit=MetricUnit.Count, value=1)
+        raise
+    counts = report.counts()  # a dry run's say what would happen: not metrics of what did
+    for name, value in ({"DryRuns": 1} if dry_run else counts).items():
         metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
     for problem in report.problems:
         logger.warning("sheet problem", extra={"problem": str(problem)})
