@@ -122,9 +122,13 @@ class AlreadyInProgress(Exception):
 class Ledger(Protocol):
     """Records that an effect happened, so a retried run does not do it again."""
 
-    def once(self, key: str, effect: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    def once(
+        self, key: str, effect: Callable[[], dict[str, Any]], *, reclaim: bool = False
+    ) -> dict[str, Any]:
         """Run ``effect`` unless ``key`` has already run; return its (stored) result.
-        Raises ``AlreadyInProgress`` when another run holds the key unfinished."""
+        Raises ``AlreadyInProgress`` when another run holds the key unfinished, unless
+        ``reclaim``: then that claim is taken over and the effect run. Only a caller that knows
+        no other run can be live (the tick, under the exclusive workbook lock) may reclaim."""
         ...
 
 
