@@ -138,7 +138,17 @@ CONFIG = Tab(
     key=("key",),
 )
 
-TABS: tuple[Tab, ...] = (ONBOARDING, PLANS, SENDS, SENDS_ARCHIVE, STATE, AUDIT, CONFIG)
+# One row: the id of the guide's last write, which every write sets in the same all-or-nothing
+# batch. After a write whose answer was lost (Google answered 5xx, or timed out) the guide reads
+# this back to learn whether the write landed, instead of sending it again blind.
+COMMITS = Tab(
+    name="og-commit",
+    columns=("commit id", "committed at"),
+    required=(),
+    written_by="the guide: the id of its last write",
+)
+
+TABS: tuple[Tab, ...] = (ONBOARDING, PLANS, SENDS, SENDS_ARCHIVE, STATE, AUDIT, CONFIG, COMMITS)
 BY_NAME: dict[str, Tab] = {t.name: t for t in TABS}
 
 # What a tick reads. og-audit and og-sends-archive only grow, and the tick only appends to them,

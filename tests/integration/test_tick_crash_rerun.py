@@ -34,7 +34,7 @@ from fakes.sheets_server import FakeSheetsServer, gspread_workbook
 from guide.links import LinkSigner
 from guide.ports import Email, Mailer, Ports, Workbook, WorkbookError
 from guide.tick import run_tick
-from sheets.schema import AUDIT, STATE, TABS
+from sheets.schema import AUDIT, COMMITS, STATE, TABS
 from tests.conftest import DONE_URL, LINK_KEY
 
 TODAY = date(2026, 11, 23)
@@ -70,9 +70,10 @@ def demo_book(server: FakeSheetsServer) -> str:
 
 
 def sheet_end(server: FakeSheetsServer, book: str) -> dict[str, list[list[Any]]]:
-    """Every tab's values, but for what differs between any two correct runs: audit ids (random)
-    and Slack ts (numbered by the outbox), which ``assert_flags_match_posts`` checks instead."""
-    tabs = {t.name: server.values(book, t.name) for t in TABS}
+    """Every tab's values, but for what differs between any two correct runs: audit and commit
+    ids (random) and Slack ts (numbered by the outbox), which ``assert_flags_match_posts``
+    checks instead."""
+    tabs = {t.name: server.values(book, t.name) for t in TABS if t is not COMMITS}
     header, *rows = tabs[STATE.name]
     ts = header.index("flag ts")
     tabs[STATE.name] = [
