@@ -1,4 +1,4 @@
-"""The daily tick, invoked by EventBridge Scheduler at 09:00 in the team's time zone."""
+"""The daily tick (Scheduler, 09:00 team time) for the event's scheduled time: retries too."""
 
 from __future__ import annotations
 
@@ -15,11 +15,8 @@ from guide.unit_of_work import WorkbookBroken
 
 
 def scheduled_time(event: dict[str, Any]) -> datetime:
-    """The scheduled time (so a retry of yesterday's tick is still yesterday's), else now."""
-    scheduled = event.get("time") or event.get("scheduled_time")
-    if isinstance(scheduled, str) and scheduled:
-        return datetime.fromisoformat(scheduled.replace("Z", "+00:00"))
-    return datetime.now(UTC)
+    scheduled = str(event.get("time") or event.get("scheduled_time") or "").replace("Z", "+00:00")
+    return datetime.fromisoformat(scheduled) if scheduled else datetime.now(UTC)
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -27,9 +24,9 @@ def scheduled_time(event: dict[str, Any]) -> datetime:
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     dry_run = bool(event.get("dry_run"))
-    try:
+    try:  # a broken workbook is raised on: the failed-events queue and its alarm say so
         report = run_tick(ports_from_env(), scheduled_time(event), dry_run=dry_run)
-    except WorkbookBroken as broken:  # raised on: the failed-events queue and its alarm say so
+    except WorkbookBroken as broken:
         logger.error("workbook broken, nothing sent", extra={"problems": str(broken)})
         metrics.add_metric(name="WorkbookBroken", unit=MetricUnit.Count, value=1)
         raise
@@ -38,6 +35,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
     for problem in report.problems:
         logger.warning("sheet problem", extra={"problem": str(problem)})
-    today = report.plan.today.isoformat()
-    logger.info("tick done", extra={"today": today, "dry_run": dry_run, **counts})
-    return {"today": today, "dry_run": dry_run, **counts}
+    result = {"today": report.plan.today.isoformat(), "dry_run": dry_run, **counts}
+    logger.info("tick done", extra=result)
+    return result
