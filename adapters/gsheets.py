@@ -11,7 +11,8 @@ one client, so the request budget (one read, one write) is visible in one file.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -22,7 +23,7 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
 from adapters.http_retry import mount_retry, sheets_retry
-from adapters.workbook_plan import Plain, TabPlan, new_tab_plan, plan_changes
+from adapters.workbook_plan import Plain, TabPlan, check_fence, new_tab_plan, plan_changes
 from guide.ports import WorkbookError
 from guide.workbook import Changes, Snapshot, Table
 
@@ -30,6 +31,12 @@ SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds: a Lambda must not hang on a socket
 _METADATA_FIELDS = "sheets.properties(sheetId,title,gridProperties(rowCount,columnCount))"
 _READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"}
+# Fencing costs one more read (the header and key columns of the tabs a commit edits or deletes
+# rows in), so it is made only when the unit of work held its snapshot this long: under it, the
+# lease check already shuts out every other writer of the guide, and a person would have to
+# insert or sort rows in the same few seconds. An action commits well inside it (one read, one
+# write); a tick that mailed and flagged for minutes does not, and checks.
+VERIFY_ROWS_AFTER_SECONDS = 5.0
 # What Google gives a sheet made in its own UI; a tab we add gets at least this.
 _NEW_SHEET_ROWS, _NEW_SHEET_COLUMNS = 1000, 26
 
@@ -57,8 +64,10 @@ class GoogleSheetsWorkbook:
         http: HTTPClient,
         *,
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        verify_rows_after: float = VERIFY_ROWS_AFTER_SECONDS,
     ) -> None:
         self.spreadsheet_id = spreadsheet_id
+        self._verify_rows_after = verify_rows_after
         self._http = http
         self._http.set_timeout(timeout)
         self._sheets: dict[str, _Sheet] | None = None
@@ -115,8 +124,14 @@ class GoogleSheetsWorkbook:
         plans = plan_changes(snapshot, changes)
         sheets = self._metadata()
         ids = self._sheet_ids(plans, sheets)
+        if time.monotonic() - snapshot.taken_at >= self._verify_rows_after:
+            self._check_fences(plans)
         body = {"requests": _requests(plans, ids, sheets)}
-        self._call("commit", lambda: self._http.batch_update(self.spreadsheet_id, body))
+        self._call(
+            "commit",
+            lambda: self._http.batch_update(self.spreadsheet_id, body),
+            ambiguous=True,
+        )
         for plan in plans:
             # Keep the cached grid in step, so the next commit does not grow it again.
             known = sheets.get(plan.tab)
@@ -176,7 +191,38 @@ class GoogleSheetsWorkbook:
                 raise WorkbookError(f"{plan.tab}: the tab is gone from the spreadsheet; re-read")
         return ids
 
-    def _call(self, what: str, call: Callable[[], T]) -> T:
+    def _check_fences(self, plans: list[TabPlan]) -> None:
+        """One keys-only read: the header and the key columns down to the last addressed row
+        of each tab the commit edits or deletes rows in; ``RowsMoved`` if any moved."""
+        fenced = [p for p in plans if p.fence_header]
+        if not fenced:
+            return
+        ranges, spans = [], []
+        for plan in fenced:
+            ranges.append(a1_tab(plan.tab) + "!1:1")
+            columns = sorted({c for cells in plan.fence.values() for c in cells})
+            span = (columns[0], columns[-1]) if columns else None
+            spans.append(span)
+            if span is not None:
+                first, last = _letters(span[0]), _letters(span[1])
+                ranges.append(f"{a1_tab(plan.tab)}!{first}1:{last}{max(plan.fence)}")
+        body = self._call(
+            "check rows",
+            lambda: self._http.values_batch_get(
+                self.spreadsheet_id, ranges, params=dict(_READ_PARAMS)
+            ),
+        )
+        found: Iterator[dict[str, Any]] = iter(body.get("valueRanges", []))
+        nothing: dict[str, Any] = {}
+        for plan, span in zip(fenced, spans, strict=True):
+            header = next(found, nothing).get("values", [[]])
+            block = next(found, nothing).get("values", []) if span is not None else []
+            check_fence(plan, header[0] if header else [], _block_cell(block, span))
+
+    def _call(self, what: str, call: Callable[[], T], *, ambiguous: bool = False) -> T:
+        """``call``, with its failure as a ``WorkbookError``. For a write (``ambiguous``) the
+        error says whether it may have been applied: Google answered 5xx (it may have applied
+        the batch before failing), or never answered (it may still apply it)."""
         try:
             return call()
         except APIError as error:
@@ -185,11 +231,42 @@ class GoogleSheetsWorkbook:
             status = error.error.get("status", "")
             message = error.error.get("message", "")
             raise WorkbookError(
-                f"Google Sheets {what} failed: {error.code} {status}: {message}"
+                f"Google Sheets {what} failed: {error.code} {status}: {message}",
+                ambiguous=ambiguous and error.code >= 500,
             ) from error
         except requests.RequestException as error:
             self._sheets = None
-            raise WorkbookError(f"Google Sheets {what} failed: {error}") from error
+            # A connect timeout never reached Google; a read timeout or a dropped connection
+            # may have, after the request was sent.
+            sent = isinstance(error, requests.ReadTimeout | requests.ConnectionError)
+            sent = sent and not isinstance(error, requests.ConnectTimeout)
+            raise WorkbookError(
+                f"Google Sheets {what} failed: {error}", may_still_land=ambiguous and sent
+            ) from error
+
+
+def _letters(column: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    column += 1
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _block_cell(
+    block: list[list[Any]], span: tuple[int, int] | None
+) -> Callable[[int, int], object]:
+    """A cell of a range read from row 1 and column ``span[0]`` (Google trims empty cells)."""
+    first = span[0] if span is not None else 0
+
+    def cell(row: int, column: int) -> object:
+        values = block[row - 1] if row - 1 < len(block) else []
+        i = column - first
+        return values[i] if 0 <= i < len(values) else None
+
+    return cell
 
 
 def _table(tab: str, values: list[list[Any]]) -> Table:

@@ -13,6 +13,17 @@ from urllib3.util.retry import Retry
 
 # Quota (429) and Google's transient server errors. A 400 is our bug and is never retried.
 RETRY_STATUSES = (429, 500, 502, 503, 504)
+# A write (POST: batchUpdate) that Google answered 5xx may have been applied all the same, so
+# only a 429 (refused before anything was done) is sent again here; what to do after a 5xx is
+# the unit of work's decision (guide/unit_of_work.py: read the commit marker back first).
+POST_RETRY_STATUSES = frozenset({429})
+
+
+class _SheetsRetry(Retry):
+    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+        if method.upper() == "POST" and status_code not in POST_RETRY_STATUSES:
+            return False
+        return super().is_retry(method, status_code, has_retry_after)
 
 
 def sheets_retry(
@@ -25,7 +36,7 @@ def sheets_retry(
     """At most ``attempts`` tries in all, sleeping ``backoff_factor * 2**n`` (capped) in between,
     or what the server's ``Retry-After`` asks for (capped at ``retry_after_max``)."""
     retries = max(attempts - 1, 0)
-    return Retry(
+    return _SheetsRetry(
         total=retries,
         connect=retries,
         status=retries,

@@ -72,6 +72,7 @@ def _run_effect(key: str, effect: Callable[[], dict[str, Any]]) -> dict[str, Any
 
 class IdempotencyLedger:
     """``once(key, effect)`` runs ``effect`` at most once per key while the record lives.
+    ``reclaim=True`` takes over a key left in progress by a run the caller knows is dead.
 
     Two ledgers on the same store (another process, another Lambda) share keys. An effect that
     raises leaves no record, so a retry runs it again. A persistence store object takes its
@@ -89,6 +90,7 @@ class IdempotencyLedger:
             expires_after_seconds=expires_after_seconds, raise_on_no_idempotency_key=True
         )
         config.register_lambda_context(cast("LambdaContext", _Lease(in_progress_seconds)))
+        self._store = persistence_store
         # A fixed prefix, not Powertools' default (function and module name), so the tick and
         # the button handler, or a renamed module, still find each other's records.
         self._run = idempotent_function(
@@ -99,13 +101,22 @@ class IdempotencyLedger:
             key_prefix=key_prefix,
         )
 
-    def once(self, key: str, effect: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    def once(
+        self, key: str, effect: Callable[[], dict[str, Any]], *, reclaim: bool = False
+    ) -> dict[str, Any]:
         if not key:
             raise ValueError("a ledger key must not be empty")
         try:
             stored = self._run(key=key, effect=effect)
         except IdempotencyAlreadyInProgressError as exc:
-            raise AlreadyInProgress(f"{key!r} was started by another run, not finished") from exc
+            if not reclaim:
+                raise AlreadyInProgress(
+                    f"{key!r} was started by another run, not finished"
+                ) from exc
+            # The caller knows the run that claimed it is dead: drop its claim (the same record
+            # Powertools removes when an effect raises) and run the effect as this run's own.
+            self._store.delete_record(data=key, exception=exc)  # type: ignore[arg-type]
+            stored = self._run(key=key, effect=effect)
         return cast("dict[str, Any]", stored["result"])
 
 

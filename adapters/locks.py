@@ -23,7 +23,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeSerializer
 from botocore.exceptions import ClientError
 
-from guide.ports import LockBusy
+from guide.ports import LeaseLost, LockBusy
 
 log = logging.getLogger(__name__)
 _SERIALIZER = TypeSerializer()
@@ -36,6 +36,13 @@ def _file_name(name: str) -> str:
     return f"{readable}-{digest}.lock"
 
 
+class _FileLease:
+    """A file lock is held until its process lets go or dies, so it is always still held."""
+
+    def confirm(self) -> None:
+        return None
+
+
 class LocalFileLock:
     """One lock file per name in ``folder``. ``lease_seconds`` is not needed here: the OS
     releases the lock the moment the holding process exits, however it exits. Not re-entrant:
@@ -46,7 +53,7 @@ class LocalFileLock:
         self._folder.mkdir(parents=True, exist_ok=True)
 
     @contextmanager
-    def hold(self, name: str, *, lease_seconds: float, wait_seconds: float) -> Iterator[None]:
+    def hold(self, name: str, *, lease_seconds: float, wait_seconds: float) -> Iterator[_FileLease]:
         # Imported here: filelock is a local-only package, left out of the Lambda layer, and
         # this module is also the home of the DynamoDB lock that Lambda uses.
         from filelock import FileLock, Timeout
@@ -59,7 +66,7 @@ class LocalFileLock:
         except Timeout as exc:
             raise LockBusy(f"lock {name!r} still held after {wait_seconds:g}s") from exc
         try:
-            yield
+            yield _FileLease()
         finally:
             lock.release()
 
@@ -105,13 +112,36 @@ class DynamoDBLock:
         getattr(self._client, operation)(TableName=self._table_name, **request)
 
     @contextmanager
-    def hold(self, name: str, *, lease_seconds: float, wait_seconds: float) -> Iterator[None]:
+    def hold(
+        self, name: str, *, lease_seconds: float, wait_seconds: float
+    ) -> Iterator[_DynamoDBLease]:
         token = f"{self.owner}#{uuid.uuid4().hex}"
         self._acquire(name, token, lease_seconds, wait_seconds)
         try:
-            yield
+            yield _DynamoDBLease(self, name, token, lease_seconds)
         finally:
             self._release(name, token)
+
+    def _renew(self, name: str, token: str, lease_seconds: float) -> None:
+        """A fresh lease, only while the item is still ours (a put, like the acquire, so the
+        functions need no permission beyond the two they have)."""
+        now = self._clock()
+        try:
+            self._call(
+                "put_item",
+                Item={"id": name, "owner": token, "expires_at": math.ceil(now + lease_seconds)},
+                # Still ours: a lease that ran out unclaimed is safe to renew, since any other
+                # holder (or the table's TTL) would have replaced or removed the item.
+                ConditionExpression="#owner = :token",
+                ExpressionAttributeNames={"#owner": "owner"},
+                ExpressionAttributeValues={":token": token},
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                raise LeaseLost(
+                    f"the {name!r} lock's lease ran out before the write; nothing was written"
+                ) from exc
+            raise
 
     def _try_put(self, name: str, token: str, lease_seconds: float) -> bool:
         now = self._clock()
@@ -157,3 +187,12 @@ class DynamoDBLock:
             # their hold. Not raised, because the work is done and raising here would hide
             # the block's own outcome; logged, because it means the lease was too short.
             log.warning("lock %r lease expired before release; lease_seconds is too short", name)
+
+
+class _DynamoDBLease:
+    def __init__(self, lock: DynamoDBLock, name: str, token: str, lease_seconds: float) -> None:
+        self._lock, self._name, self._token = lock, name, token
+        self._lease_seconds = lease_seconds
+
+    def confirm(self) -> None:
+        self._lock._renew(self._name, self._token, self._lease_seconds)

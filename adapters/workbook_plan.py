@@ -6,11 +6,11 @@ for both by construction: every check happens here, before anything is sent or s
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from guide.ports import WorkbookError
+from guide.ports import RowsMoved, WorkbookError
 from guide.workbook import FIRST_DATA_ROW, CellValue, Changes, Snapshot, Table
 from sheets.schema import BY_NAME, normalize_header
 
@@ -30,6 +30,10 @@ class TabPlan:
     edits: dict[tuple[int, int], Plain] = field(default_factory=dict)  # (row, column) -> value
     appends: list[dict[int, Plain]] = field(default_factory=list)  # column -> value
     deletes: list[int] = field(default_factory=list)  # sheet rows, highest first
+    # Fencing: the header, and each addressed row's key cells, as the snapshot had them. The
+    # adapter compares them with the sheet right before it writes (``check_fence``).
+    fence_header: list[str] = field(default_factory=list)
+    fence: dict[int, dict[int, object]] = field(default_factory=dict)  # row -> column -> value
 
 
 def plain(value: CellValue) -> Plain:
@@ -135,4 +139,64 @@ def plan_changes(snapshot: Snapshot, changes: Changes) -> list[TabPlan]:
             tab_layout.plan.deletes.append(delete.row)
     for tab_layout in layouts.values():
         tab_layout.plan.deletes.sort(reverse=True)
+        _fence(tab_layout.plan, snapshot.tables[tab_layout.plan.tab])
     return [tab_layout.plan for tab_layout in layouts.values()]
+
+
+def _fence(plan: TabPlan, table: Table) -> None:
+    """What must still be where it was for the plan's row numbers to mean the same records: the
+    header, and the tab's key columns (``sheets.schema``) at every row edited or deleted."""
+    rows = sorted({row for row, _ in plan.edits} | set(plan.deletes))
+    if not rows or not table.exists:
+        return
+    plan.fence_header = _header(table.header)
+    key = BY_NAME[table.tab].key if table.tab in BY_NAME else ()
+    positions = table.positions()
+    columns = [positions[k] for k in key if k in positions]
+    for row in rows:
+        raw = table.rows[row - FIRST_DATA_ROW]
+        plan.fence[row] = {c: (raw[c] if c < len(raw) else None) for c in columns}
+
+
+ANYTHING = object()  # a cell the adapter cannot compare (a formula): taken to match
+
+
+def check_fence(
+    plan: TabPlan, header_now: Sequence[object], cell_now: Callable[[int, int], object]
+) -> None:
+    """Raise ``RowsMoved`` (write nothing) unless the sheet as it is now still has the header
+    and, at every addressed row, the key the snapshot had there. ``cell_now(row, column)`` is
+    the cell's value now (row 1-based, column 0-based)."""
+    if plan.fence_header and _header(header_now) != plan.fence_header:
+        raise RowsMoved(
+            f"{plan.tab}: the header changed since it was read; nothing was written, run again"
+        )
+    for row, cells in plan.fence.items():
+        for column, value in cells.items():
+            now = cell_now(row, column)
+            if now is not ANYTHING and _same(now) != _same(value):
+                raise RowsMoved(
+                    f"{plan.tab} row {row} held {value!r} when read and holds {now!r} now "
+                    "(rows were inserted, deleted or sorted meanwhile); nothing was written, "
+                    "run again"
+                )
+
+
+def _header(cells: Iterable[object]) -> list[str]:
+    found = [normalize_header(c) for c in cells]
+    while found and not found[-1]:
+        found.pop()
+    return found
+
+
+def _same(value: object) -> object:
+    """A cell's value as two reads of it compare: blank is blank, whole floats are ints."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

@@ -19,7 +19,14 @@ from openpyxl import Workbook as OpenpyxlWorkbook
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from adapters.workbook_plan import Plain, TabPlan, new_tab_plan, plan_changes
+from adapters.workbook_plan import (
+    ANYTHING,
+    Plain,
+    TabPlan,
+    check_fence,
+    new_tab_plan,
+    plan_changes,
+)
 from guide.ports import WorkbookError
 from guide.workbook import Changes, Snapshot, Table
 
@@ -64,6 +71,10 @@ class XlsxWorkbook:
         plans = plan_changes(snapshot, changes)
         with self._locked():
             book = self._load(create=any(p.create for p in plans))
+            for plan in plans:
+                # Free here: the file as it is about to be written is in hand.
+                if plan.fence_header and plan.tab in book.sheetnames:
+                    _check_fence(book[plan.tab], plan)
             for plan in plans:
                 _apply(book, plan)
             self._save(book)
@@ -135,6 +146,15 @@ def _trim(row: list[Any]) -> list[Any]:
     while cells and cells[-1] is None:
         cells.pop()
     return cells
+
+
+def _check_fence(sheet: Worksheet, plan: TabPlan) -> None:
+    def cell(row: int, column: int) -> object:
+        found = sheet.cell(row=row, column=column + 1)
+        # A formula a person typed shows here as its text, not the value read: cannot compare.
+        return ANYTHING if found.data_type == "f" else found.value
+
+    check_fence(plan, [c.value for c in sheet[1]] if sheet.max_row else [], cell)
 
 
 def _apply(book: OpenpyxlWorkbook, plan: TabPlan) -> None:

@@ -245,7 +245,9 @@ def main(argv: list[str] | None = None) -> int:
 def _mistake(err: Exception) -> str | None:
     """One sentence for an error that comes from the environment or the workbook (the
     operator can fix it), or None for anything else."""
-    if isinstance(err, SettingsError | WorkbookError | LockBusy):
+    from guide.unit_of_work import WorkbookBroken
+
+    if isinstance(err, SettingsError | WorkbookError | LockBusy | WorkbookBroken):
         return " ".join(str(err).split())
     from botocore.exceptions import NoCredentialsError, NoRegionError
 

@@ -29,8 +29,10 @@ class CrashingLedger:
         self.crashed_key: str | None = None
         self._count = threading.Lock()  # the tick runs outside effects on a thread pool
 
-    def once(self, key: str, effect: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-        result = self.inner.once(key, effect)
+    def once(
+        self, key: str, effect: Callable[[], dict[str, Any]], *, reclaim: bool = False
+    ) -> dict[str, Any]:
+        result = self.inner.once(key, effect, reclaim=reclaim)
         if key.startswith(self.prefix):
             with self._count:
                 self.seen += 1

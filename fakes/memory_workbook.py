@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from adapters.workbook_plan import Plain, TabPlan, plan_changes, schema_header
-from guide.ports import WorkbookError
+from adapters.workbook_plan import Plain, TabPlan, check_fence, plan_changes, schema_header
+from guide.ports import RowsMoved, WorkbookError
 from guide.workbook import CellValue, Changes, Snapshot, Table
 
 
@@ -45,6 +45,8 @@ class InMemoryWorkbook:
         if self.fail_commits:
             self.fail_commits -= 1
             raise WorkbookError("in-memory workbook told to fail this commit")
+        for plan in plans:
+            self._check_fence(plan)
         self.writes += 1
         for plan in plans:
             self._apply(plan)
@@ -73,6 +75,23 @@ class InMemoryWorkbook:
         found = [r for r in self.rows(tab) if r.get(column) == value]
         assert len(found) == 1, f"{tab}: {len(found)} rows with {column}={value!r}"
         return found[0]
+
+    def insert_row(self, tab: str, row: int, values: list[CellValue]) -> None:
+        """A person inserting a row at sheet row ``row`` (the rows below move down)."""
+        self.tabs[tab].insert(row - 1, list(values))
+
+    def _check_fence(self, plan: TabPlan) -> None:
+        if not plan.fence_header:
+            return
+        rows = self.tabs.get(plan.tab)
+        if rows is None:
+            raise RowsMoved(f"{plan.tab}: the tab is gone since it was read; nothing was written")
+
+        def cell(r: int, c: int) -> CellValue:
+            row = rows[r - 1] if r - 1 < len(rows) else []
+            return row[c] if c < len(row) else None
+
+        check_fence(plan, rows[0] if rows else [], cell)
 
     def _apply(self, plan: TabPlan) -> None:
         rows = self.tabs.setdefault(plan.tab, [])

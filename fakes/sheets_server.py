@@ -24,7 +24,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import requests
 from gspread.http_client import HTTPClient
 
-from adapters.gsheets import GoogleSheetsWorkbook
+from adapters.gsheets import VERIFY_ROWS_AFTER_SECONDS, GoogleSheetsWorkbook
 from adapters.http_retry import mount_retry, sheets_retry
 from fakes.sheets_ranges import batch_get
 from fakes.sheets_requests import BadRequest, Sheet, apply_requests, cell_json, trim
@@ -53,6 +53,7 @@ class _Fault:
     remaining: int | None  # None: until heal()
     retry_after: int | None
     endpoint: str | None
+    after_applying: bool = False  # a batchUpdate applied in full, then answered with the error
 
 
 @dataclass
@@ -132,6 +133,12 @@ class FakeSheetsServer:
         with self._lock:
             self._faults.append(_Fault(status, times, retry_after, endpoint))
 
+    def fail_after_applying(self, status: int = 500, times: int = 1) -> None:
+        """The next ``times`` batchUpdates are applied in full and then answered ``status``:
+        what Google does now and then, and why a 5xx write must never be resent blind."""
+        with self._lock:
+            self._faults.append(_Fault(status, times, None, "batchUpdate", after_applying=True))
+
     def fail_always(self, status: int, *, endpoint: str | None = None) -> None:
         with self._lock:
             self._faults.append(_Fault(status, None, None, endpoint))
@@ -167,6 +174,25 @@ class FakeSheetsServer:
             self._books[spreadsheet_id] = [
                 replace(s, title=new_title) if s.title == title else s
                 for s in self._books[spreadsheet_id]
+            ]
+
+    def insert_row(self, spreadsheet_id: str, tab: str, row: int, values: list[Any]) -> None:
+        """A person inserting a row at sheet row ``row`` in the Sheets UI (rows below move)."""
+        with self._lock:
+            sheets = self._books[spreadsheet_id]
+            self._books[spreadsheet_id] = [
+                replace(
+                    s,
+                    rows=[
+                        *s.rows[: row - 1],
+                        trim([cell_json(v) for v in values]),
+                        *s.rows[row - 1 :],
+                    ],
+                    row_count=s.row_count + 1,
+                )
+                if s.title == tab
+                else s
+                for s in sheets
             ]
 
     def values(self, spreadsheet_id: str, tab: str) -> list[list[Any]]:
@@ -207,7 +233,7 @@ class FakeSheetsServer:
             time.sleep(self.latency)
         with self._lock:
             fault = self._take_fault(endpoint)
-            if fault is not None:
+            if fault is not None and not fault.after_applying:
                 response = _error(fault.status)
                 if fault.retry_after is not None:
                     response.headers["Retry-After"] = str(fault.retry_after)
@@ -225,6 +251,8 @@ class FakeSheetsServer:
                     payload = {"spreadsheetId": book_id, "replies": replies}
             except BadRequest as bad:
                 return _error(400, str(bad))
+            if fault is not None:  # applied, and answered as if it failed
+                return _error(fault.status)
         # Stored rows are never changed in place (a write replaces them), so dumping the
         # (possibly several MB) answer outside the lock is safe and keeps writers unblocked.
         return _Response(200, json.dumps(payload, separators=(",", ":")).encode())
@@ -320,7 +348,10 @@ def gspread_workbook(
     *,
     timeout: tuple[float, float] = (2.0, 10.0),
     attempts: int = 5,
+    verify_rows_after: float = VERIFY_ROWS_AFTER_SECONDS,
 ) -> GoogleSheetsWorkbook:
     """The real adapter over the real gspread ``HTTPClient``, talking to ``server``."""
     http = HTTPClient(auth=None, session=sheets_session(server, attempts=attempts))  # type: ignore[arg-type]
-    return GoogleSheetsWorkbook(spreadsheet_id, http, timeout=timeout)
+    return GoogleSheetsWorkbook(
+        spreadsheet_id, http, timeout=timeout, verify_rows_after=verify_rows_after
+    )

@@ -17,7 +17,28 @@ from guide.workbook import Changes, Snapshot
 
 
 class WorkbookError(Exception):
-    """The workbook could not be read or written; nothing was half-written."""
+    """The workbook could not be read or written; nothing was half-written.
+
+    ``ambiguous``: a commit whose outcome is unknown (Google answered 5xx, or never answered),
+    so it may have been applied in full. ``may_still_land``: no answer came at all, so the
+    write may still be in flight and could apply after anything done next."""
+
+    def __init__(
+        self, message: str = "", *, ambiguous: bool = False, may_still_land: bool = False
+    ) -> None:
+        super().__init__(message)
+        self.ambiguous = ambiguous or may_still_land
+        self.may_still_land = may_still_land
+
+
+class RowsMoved(WorkbookError):
+    """A row the commit addresses no longer holds the record it meant (a person inserted,
+    deleted or sorted rows, or another writer did): nothing was written."""
+
+
+class LeaseLost(WorkbookError):
+    """The workbook lock's lease ran out before the commit and may be someone else's now:
+    nothing was written."""
 
 
 class Workbook(Protocol):
@@ -110,10 +131,19 @@ class LockBusy(Exception):
     """Somebody else holds the lock and did not let go in time."""
 
 
+class Lease(Protocol):
+    """The hold a ``Lock.hold`` block has: the fencing token a writer checks before it writes."""
+
+    def confirm(self) -> None:
+        """Make sure the lease is still this holder's, and renew it for another full lease;
+        raise ``LeaseLost`` if it ran out and may belong to somebody else."""
+        ...
+
+
 class Lock(Protocol):
     def hold(
         self, name: str, *, lease_seconds: float, wait_seconds: float
-    ) -> AbstractContextManager[None]:
+    ) -> AbstractContextManager[Lease]:
         """Hold the named lease lock for the block. The lease expires by itself after
         ``lease_seconds`` if the holder dies. Raises ``LockBusy`` after ``wait_seconds``."""
         ...
@@ -126,9 +156,13 @@ class AlreadyInProgress(Exception):
 class Ledger(Protocol):
     """Records that an effect happened, so a retried run does not do it again."""
 
-    def once(self, key: str, effect: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    def once(
+        self, key: str, effect: Callable[[], dict[str, Any]], *, reclaim: bool = False
+    ) -> dict[str, Any]:
         """Run ``effect`` unless ``key`` has already run; return its (stored) result.
-        Raises ``AlreadyInProgress`` when another run holds the key unfinished."""
+        Raises ``AlreadyInProgress`` when another run holds the key unfinished, unless
+        ``reclaim``: then that claim is taken over and the effect run. Only a caller that knows
+        no other run can be live (the tick, under the exclusive workbook lock) may reclaim."""
         ...
 
 

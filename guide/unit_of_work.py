@@ -13,6 +13,7 @@ has landed (``work.after_commit``).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,11 +24,21 @@ from guide import audit
 from guide.calendar import team_time
 from guide.cells import stamp
 from guide.model import Book, Config, Problem
-from guide.ports import Ports
+from guide.ports import Lease, Ports, Workbook, WorkbookError
 from guide.reading import read_book
-from guide.workbook import Changes, Snapshot
+from guide.workbook import CellValue, Changes, Snapshot, Table
 from guide.writes import StateUpdates
-from sheets.schema import APPEND_ONLY, AUDIT, ONBOARDING, PLANS, SENDS, STATE, TICK_READS, Tab
+from sheets.schema import (
+    APPEND_ONLY,
+    AUDIT,
+    COMMITS,
+    ONBOARDING,
+    PLANS,
+    SENDS,
+    STATE,
+    TICK_READS,
+    Tab,
+)
 
 WORKBOOK_LOCK = "workbook"
 # A lease outlives the longest Lambda that can hold it (the tick's 900 s limit; an action's
@@ -128,7 +139,10 @@ def unit_of_work(
     tick that runs "at 09:00 team time" of a given day. A tab that is only appended to is read
     for its header (``header_only``), so the read never grows with history.
     """
-    with ports.lock.hold(WORKBOOK_LOCK, lease_seconds=lease_seconds, wait_seconds=wait_seconds):
+    with ports.lock.hold(
+        WORKBOOK_LOCK, lease_seconds=lease_seconds, wait_seconds=wait_seconds
+    ) as lease:
+        reads = [*dict.fromkeys([*reads, COMMITS.name])]  # the marker: a row, in the same read
         snapshot = ports.workbook.read(reads, header_only=header_only)
         broken = structural_problems(snapshot)
         if broken:
@@ -141,5 +155,57 @@ def unit_of_work(
             return
         work.states.write(work.changes)
         if work.changes:
-            ports.workbook.commit(snapshot, work.changes)
+            commit(ports.workbook, lease, snapshot, work.changes, work.when)
         work.warnings.extend(w for w in (effect() for effect in work.after_commit) if w)
+
+
+def commit(
+    workbook: Workbook, lease: Lease, snapshot: Snapshot, changes: Changes, when: str
+) -> None:
+    """Write ``changes`` once, never twice, and never without the lock.
+
+    Right before each write the lease is confirmed (``LeaseLost`` otherwise: another writer may
+    have moved rows since the read; the adapter checks the rows themselves, ``RowsMoved``). The
+    write carries a fresh commit id in og-commit. If its outcome is unknown (Google answered
+    5xx), the marker is read back: there, the write landed; not there, it is sent once more. If
+    Google never answered, the write may still land later, so it is not sent again at all.
+    """
+    commit_id = uuid.uuid4().hex
+    marked = Changes(list(changes.edits), list(changes.appends), list(changes.deletes))
+    _mark(marked, snapshot.tables.get(COMMITS.name), commit_id, when)
+    for attempt in (1, 2):
+        lease.confirm()
+        try:
+            workbook.commit(snapshot, marked)
+            return
+        except WorkbookError as error:
+            if not error.ambiguous:
+                raise
+            if _landed(workbook, commit_id, error):
+                return
+            if error.may_still_land or attempt == 2:
+                raise WorkbookError(
+                    f"{error}; the write may still be applied by Google, so it was not sent "
+                    "again: run again to catch up"
+                ) from error
+
+
+def _mark(changes: Changes, table: Table | None, commit_id: str, when: str) -> None:
+    values: dict[str, CellValue] = {"commit id": commit_id, "committed at": when}
+    row = next((r for r, _ in table.records()), None) if table is not None else None
+    if row is None:
+        changes.append(COMMITS.name, values)
+    else:
+        for column, value in values.items():
+            changes.set(COMMITS.name, row, column, value)
+
+
+def _landed(workbook: Workbook, commit_id: str, error: WorkbookError) -> bool:
+    """Whether the write that failed with ``error`` landed: its id is in og-commit."""
+    try:
+        table = workbook.read([COMMITS.name])[COMMITS.name]
+    except WorkbookError as unreadable:
+        raise WorkbookError(
+            f"{error}; whether it was written is unknown (og-commit unreadable: {unreadable})"
+        ) from error
+    return any(r.get("commit id") == commit_id for _, r in table.records())

@@ -6,6 +6,7 @@ person's sheet actually has, so reordered and extra columns are harmless.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -62,6 +63,8 @@ class Snapshot:
     """Every tab a unit of work needs, read together."""
 
     tables: dict[str, Table]
+    # When it was read (monotonic seconds): how long a person has had to move rows under it.
+    taken_at: float = field(default_factory=time.monotonic, compare=False)
 
     def __getitem__(self, tab: str) -> Table:
         return self.tables[tab]

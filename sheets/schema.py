@@ -146,6 +146,16 @@ CONFIG = Tab(
     key=("key",),
 )
 
+# One row: the id of the guide's last write, which every write sets in the same all-or-nothing
+# batch. After a write whose answer was lost (Google answered 5xx, or timed out) the guide reads
+# this back to learn whether the write landed, instead of sending it again blind.
+COMMITS = Tab(
+    name="og-commit",
+    columns=("commit id", "committed at"),
+    required=(),
+    written_by="the guide: the id of its last write",
+)
+
 ACTIVITY = Tab(
     name="og-activity",
     # kind: activity | response | event | mail event. "event id" is the sender's id, so the
@@ -233,6 +243,7 @@ TABS: tuple[Tab, ...] = (
     TASKS,
     SEGMENTS,
     TRIAGE,
+    COMMITS,
 )
 BY_NAME: dict[str, Tab] = {t.name: t for t in TABS}
 

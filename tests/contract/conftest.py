@@ -16,6 +16,7 @@ import openpyxl
 import pytest
 from moto import mock_aws
 
+from adapters.gsheets import GoogleSheetsWorkbook
 from adapters.xlsx_workbook import XlsxWorkbook
 from fakes.memory_workbook import InMemoryWorkbook
 from fakes.sheets_server import FakeSheetsServer, gspread_workbook
@@ -86,9 +87,35 @@ def make_workbook(
     def make_gsheets(tabs: Tabs) -> Workbook:
         spreadsheet_id = f"sheet-{next(_ids)}"
         fresh_sheets_server.create_spreadsheet(spreadsheet_id, tabs)
-        return gspread_workbook(fresh_sheets_server, spreadsheet_id)
+        # Row fencing on every commit (in production only after a slow unit of work), so the
+        # contract holds the adapter to it.
+        return gspread_workbook(fresh_sheets_server, spreadsheet_id, verify_rows_after=0.0)
 
     return make_gsheets
+
+
+InsertRow = Callable[[Workbook, str, int, list[Any]], None]
+
+
+@pytest.fixture
+def insert_row(fresh_sheets_server: FakeSheetsServer) -> InsertRow:
+    """A person inserting a row into the workbook behind the adapter's back (the rows below
+    move down), whichever adapter it is."""
+
+    def insert(workbook: Workbook, tab: str, row: int, values: list[Any]) -> None:
+        if isinstance(workbook, InMemoryWorkbook):
+            workbook.insert_row(tab, row, values)
+        elif isinstance(workbook, XlsxWorkbook):
+            book = openpyxl.load_workbook(workbook.path)
+            book[tab].insert_rows(row)
+            for c, value in enumerate(values, start=1):
+                book[tab].cell(row=row, column=c, value=value)
+            book.save(workbook.path)
+        else:
+            assert isinstance(workbook, GoogleSheetsWorkbook)
+            fresh_sheets_server.insert_row(workbook.spreadsheet_id, tab, row, values)
+
+    return insert
 
 
 REGION = "eu-west-1"

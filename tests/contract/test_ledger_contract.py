@@ -15,6 +15,7 @@ import pytest
 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
 from adapters.ledger import IdempotencyLedger, SqlitePersistenceLayer
+from fakes.crashing import Crash
 from guide.ports import AlreadyInProgress, Ledger
 from tests.contract.conftest import REGION
 
@@ -136,6 +137,39 @@ def test_a_run_that_died_in_progress_frees_its_key_after_the_in_progress_lease(
 
     harness.new_ledger(in_progress_seconds=0.3).once("mail:acme", stuck)
     assert inner.runs == 1
+
+
+def test_a_claim_left_by_a_run_that_died_is_taken_over_only_when_the_caller_reclaims(
+    harness: LedgerHarness,
+) -> None:
+    # Given a run that claimed a key and died inside the effect (its claim still live)
+    def dies() -> dict[str, Any]:
+        raise Crash("killed mid-send")
+
+    with pytest.raises(Crash):
+        harness.new_ledger().once("mail:step:acme:2", dies)
+    # When another run asks without reclaiming, Then it is told the key is in progress
+    with pytest.raises(AlreadyInProgress):
+        harness.new_ledger().once("mail:step:acme:2", Effect())
+    # When a run that knows the claimer is dead reclaims it, Then the effect runs, once
+    effect = Effect({"message_id": "m-7"})
+    assert harness.new_ledger().once("mail:step:acme:2", effect, reclaim=True) == {
+        "message_id": "m-7"
+    }
+    assert effect.runs == 1
+    # And its outcome is recorded: a repeat, reclaiming or not, does not run it again
+    assert harness.new_ledger().once("mail:step:acme:2", Effect(), reclaim=True) == {
+        "message_id": "m-7"
+    }
+
+
+def test_reclaiming_a_key_that_finished_returns_its_result_without_running(
+    harness: LedgerHarness,
+) -> None:
+    harness.new_ledger().once("flag:acme", Effect({"ts": "1.0"}))
+    effect = Effect()
+    assert harness.new_ledger().once("flag:acme", effect, reclaim=True) == {"ts": "1.0"}
+    assert effect.runs == 0
 
 
 def test_an_expired_record_lets_the_effect_run_again(harness: LedgerHarness) -> None:

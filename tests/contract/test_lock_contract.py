@@ -14,7 +14,7 @@ import boto3
 import pytest
 
 from adapters.locks import DynamoDBLock, LocalFileLock
-from guide.ports import Lock, LockBusy
+from guide.ports import LeaseLost, Lock, LockBusy
 from tests.contract.conftest import REGION
 
 TABLE = "LockTable"
@@ -210,3 +210,40 @@ def test_a_low_level_client_and_table_name_work_too() -> None:
         other = DynamoDBLock(client, table_name=TABLE)
         with pytest.raises(LockBusy), other.hold("workbook", lease_seconds=30, wait_seconds=0):
             pass
+
+
+def test_a_live_holder_confirms_its_lease(harness: LockHarness) -> None:
+    # Given a holder in the middle of its work, When it confirms before writing, Then it may
+    with harness.new_holder().hold("workbook", lease_seconds=30, wait_seconds=1) as lease:
+        lease.confirm()
+        lease.confirm()
+
+
+@pytest.mark.usefixtures("aws")
+def test_a_holder_whose_lease_ran_out_and_was_taken_over_cannot_confirm_it() -> None:
+    # Given a slow holder whose one-second lease ran out and a successor that took the lock
+    _dynamodb()
+    table = boto3.resource("dynamodb", region_name=REGION).Table(TABLE)
+    slow, successor = DynamoDBLock(table, owner="slow"), DynamoDBLock(table, owner="next")
+    with (
+        slow.hold("workbook", lease_seconds=1, wait_seconds=0) as lease,
+        successor.hold("workbook", lease_seconds=30, wait_seconds=4),
+    ):
+        # When the slow holder is about to write, Then it learns the lock is not its own
+        with pytest.raises(LeaseLost):
+            lease.confirm()
+        item = table.get_item(Key={"id": "workbook"})["Item"]
+        assert str(item["owner"]).startswith("next#")
+
+
+@pytest.mark.usefixtures("aws")
+def test_confirming_renews_the_lease_for_another_full_term() -> None:
+    _dynamodb()
+    table = boto3.resource("dynamodb", region_name=REGION).Table(TABLE)
+    clock = [1_000_000.0]
+    lock = DynamoDBLock(table, owner="tick", clock=lambda: clock[0])
+    with lock.hold("workbook", lease_seconds=60, wait_seconds=0) as lease:
+        clock[0] += 50
+        lease.confirm()
+        item = table.get_item(Key={"id": "workbook"})["Item"]
+    assert int(item["expires_at"]) == 1_000_000 + 50 + 60

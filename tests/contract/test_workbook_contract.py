@@ -8,10 +8,10 @@ from datetime import date, datetime
 import pytest
 
 from fakes.sheets_server import FakeSheetsServer, gspread_workbook
-from guide.ports import WorkbookError
+from guide.ports import RowsMoved, WorkbookError
 from guide.workbook import Changes
 from sheets.schema import AUDIT, CONFIG, ONBOARDING, SENDS
-from tests.contract.conftest import MakeWorkbook
+from tests.contract.conftest import InsertRow, MakeWorkbook
 
 HEADER = ["customer id", "company", "contact email", "plan", "owner"]
 
@@ -223,6 +223,78 @@ def test_a_bad_change_raises_and_writes_nothing(make_workbook: MakeWorkbook) -> 
         assert (after.header, after.rows) == (before.header, before.rows)
 
 
+def test_an_edit_of_a_row_a_person_shifted_is_refused_and_writes_nothing(
+    make_workbook: MakeWorkbook, insert_row: InsertRow
+) -> None:
+    # Given the guide read two customers
+    wb = make_workbook(customers(["c1", "Acme"], ["c2", "Globex"]))
+    snap = wb.read(["onboarding"])
+    # And then a person inserted a customer above them
+    insert_row(wb, "onboarding", 2, ["c0", "Initech"])
+    # When the guide commits an edit of c2's row (row 3 when it read) and an append
+    changes = Changes()
+    changes.set("onboarding", 3, "company", "Globex Corp")
+    changes.append("onboarding", {"customer id": "c9"})
+    # Then the commit is refused, saying which row moved
+    with pytest.raises(RowsMoved, match="onboarding row 3"):
+        wb.commit(snap, changes)
+    # And nothing was written: c1's row (now row 3) is untouched and nothing was appended
+    rows = [r for _, r in wb.read(["onboarding"])["onboarding"].records()]
+    assert [(r["customer id"], r.get("company")) for r in rows] == [
+        ("c0", "Initech"),
+        ("c1", "Acme"),
+        ("c2", "Globex"),
+    ]
+
+
+def test_a_delete_of_a_row_a_person_shifted_is_refused_and_writes_nothing(
+    make_workbook: MakeWorkbook, insert_row: InsertRow
+) -> None:
+    # Given og-sends with two journeys' rows, read by the guide
+    header = ["journey id", "customer id", "step id", "sent at"]
+    wb = make_workbook({"og-sends": [header, ["j1", "c1", "s1", "x"], ["j2", "c2", "s1", "x"]]})
+    snap = wb.read(["og-sends"])
+    # And a person then inserted a row at the top
+    insert_row(wb, "og-sends", 2, ["j0", "c0", "s1", "x"])
+    # When the guide deletes j1's row (row 2 when it read)
+    changes = Changes()
+    changes.delete("og-sends", 2)
+    # Then it is refused and every live row is still there
+    with pytest.raises(RowsMoved):
+        wb.commit(snap, changes)
+    rows = [r["journey id"] for _, r in wb.read(["og-sends"])["og-sends"].records()]
+    assert rows == ["j0", "j1", "j2"]
+
+
+def test_rows_added_below_the_addressed_ones_do_not_stop_a_commit(
+    make_workbook: MakeWorkbook, insert_row: InsertRow
+) -> None:
+    # Given the guide read c1, and a person then added c2 below it
+    wb = make_workbook(customers(["c1", "Acme"]))
+    snap = wb.read(["onboarding"])
+    insert_row(wb, "onboarding", 3, ["c2", "Globex"])
+    # When the guide edits c1's row, Then it lands (c1 is still where it was)
+    changes = Changes()
+    changes.set("onboarding", 2, "company", "Acme Inc")
+    wb.commit(snap, changes)
+    rows = [r for _, r in wb.read(["onboarding"])["onboarding"].records()]
+    assert [r["company"] for r in rows] == ["Acme Inc", "Globex"]
+
+
+def test_a_header_a_person_changed_since_the_read_stops_a_row_edit(
+    make_workbook: MakeWorkbook, insert_row: InsertRow
+) -> None:
+    # Given the guide read onboarding, and a person then typed a new header row above it
+    wb = make_workbook(customers(["c1", "Acme"]))
+    snap = wb.read(["onboarding"])
+    insert_row(wb, "onboarding", 1, ["notes", *HEADER])
+    # When the guide edits c1's company by the positions it read, Then it is refused
+    changes = Changes()
+    changes.set("onboarding", 2, "company", "Acme Inc")
+    with pytest.raises(RowsMoved):
+        wb.commit(snap, changes)
+
+
 def test_ensure_tabs_creates_missing_tabs_with_schema_headers_once(
     make_workbook: MakeWorkbook,
 ) -> None:
@@ -324,3 +396,28 @@ def test_a_commit_is_one_batch_update_and_no_changes_is_none(
     changes.delete("onboarding", 45)
     wb.commit(snap, changes)
     assert (server.writes, server.reads) == (1, 0)
+
+
+def test_gsheets_checks_the_rows_with_one_keys_only_read_only_after_a_slow_unit_of_work(
+    fresh_sheets_server: FakeSheetsServer,
+) -> None:
+    # Given the adapter as deployed, and a person inserting a row after each read
+    server = fresh_sheets_server
+    server.create_spreadsheet("fenced", customers(["c1", "Acme"], ["c2", "Globex"]))
+    wb = gspread_workbook(server, "fenced")
+    edit = Changes()
+    edit.set("onboarding", 2, "company", "Acme Inc")
+    # When a commit follows its read within seconds (an action), Then it costs no extra read
+    snap = wb.read(["onboarding"])
+    server.reset_counts()
+    wb.commit(snap, edit)
+    assert (server.reads, server.writes) == (0, 1)
+    # When the unit of work held its snapshot longer (a tick that mailed for a minute)
+    snap = wb.read(["onboarding"])
+    snap.taken_at -= 60
+    server.insert_row("fenced", "onboarding", 2, ["c0", "Initech"])
+    server.reset_counts()
+    # Then one keys-only read finds the shifted row, and nothing is written
+    with pytest.raises(RowsMoved):
+        wb.commit(snap, edit)
+    assert (server.counts["batchGet"], server.writes) == (1, 0)

@@ -33,9 +33,9 @@ from fakes.crashing import (
 )
 from fakes.sheets_server import FakeSheetsServer, gspread_workbook
 from guide.links import LinkSigner
-from guide.ports import Ports, Workbook, WorkbookError
+from guide.ports import Email, Mailer, Ports, Workbook, WorkbookError
 from guide.tick import run_tick
-from sheets.schema import AUDIT, STATE, TABS
+from sheets.schema import AUDIT, COMMITS, STATE, TABS
 from tests.conftest import DONE_URL, LINK_KEY
 
 TODAY = date(2026, 11, 23)
@@ -71,9 +71,10 @@ def demo_book(server: FakeSheetsServer) -> str:
 
 
 def sheet_end(server: FakeSheetsServer, book: str) -> dict[str, list[list[Any]]]:
-    """Every tab's values, but for what differs between any two correct runs: audit ids (random)
-    and Slack ts (numbered by the outbox), which ``assert_flags_match_posts`` checks instead."""
-    tabs = {t.name: server.values(book, t.name) for t in TABS}
+    """Every tab's values, but for what differs between any two correct runs: audit and commit
+    ids (random) and Slack ts (numbered by the outbox), which ``assert_flags_match_posts``
+    checks instead."""
+    tabs = {t.name: server.values(book, t.name) for t in TABS if t is not COMMITS}
     header, *rows = tabs[STATE.name]
     ts = header.index("flag ts")
     tabs[STATE.name] = [
@@ -201,10 +202,13 @@ def test_the_one_call_window_a_message_accepted_but_not_recorded_goes_twice(
     assert sheet_end(server, book) == sheet
 
 
-def test_inside_the_crashed_runs_claim_the_rerun_holds_that_message_back(
-    server: FakeSheetsServer, tmp_path: Path
+def test_a_rerun_inside_the_crashed_runs_claim_takes_it_over_and_completes_the_tick(
+    server: FakeSheetsServer,
+    tmp_path: Path,
+    uncrashed: tuple[dict[str, Any], Counter[tuple[str, ...]]],
 ) -> None:
-    # Given the same crash, but Lambda retries while the dead run's claim is still live
+    # Given the same crash (Omar's email accepted, the run killed before recording it), and
+    # Lambda retrying at once, while the dead run's claim on that email is still live
     book = demo_book(server)
     first = ports(tmp_path, gspread_workbook(server, book))
     with pytest.raises(Crash):
@@ -212,15 +216,54 @@ def test_inside_the_crashed_runs_claim_the_rerun_holds_that_message_back(
             replace(first, mailer=CrashingMailer(first.mailer, "omar@dune.example")),
             NINE_AM_NEW_YORK,
         )
+    # When the retry runs (it holds the workbook lock, so the claim can only be the dead run's)
     report = run_tick(ports(tmp_path, gspread_workbook(server, book)), NINE_AM_NEW_YORK)
-    # Then it is not sent a second time but reported, to be retried by a later tick
-    assert [p.customer_id for p in report.failures] == ["C004"]
-    sent = messages(tmp_path)
-    assert [n for m, n in sent.items() if m[1] == "omar@dune.example"] == [1]
-    assert sum(sent.values()) == 7 and set(sent.values()) == {1}
-    # And the sheet does not claim it was sent, so a tick after the claim lapses sends it
-    steps = [r[2] for r in server.values(book, "og-sends") if r[1] == "C004"]
-    assert steps == ["connect-data"]
+    # Then it takes the claim over: the tick completes today, the sheet as an uncrashed tick
+    # leaves it, and only the email in the one-call window went twice
+    sheet, sent = uncrashed
+    assert not report.failures
+    assert sheet_end(server, book) == sheet
+    twice = [m for m in sent if m[:2] == ("mail", "omar@dune.example")]
+    assert len(twice) == 1
+    assert messages(tmp_path) == sent + Counter(twice)
+
+
+class DiesBeforeSending:
+    """A mailer whose process is killed mid-send, before the provider got the email to ``to``:
+    the effect is claimed in the ledger and nothing went out."""
+
+    def __init__(self, inner: Mailer, to: str) -> None:
+        self.inner, self.to = inner, to
+
+    def send(self, email: Email) -> str:
+        if email.to == self.to:
+            raise Crash(f"died while sending to {email.to}, before the provider had it")
+        return self.inner.send(email)
+
+
+def test_a_crash_mid_send_and_an_immediate_rerun_send_everything_exactly_once(
+    server: FakeSheetsServer,
+    tmp_path: Path,
+    uncrashed: tuple[dict[str, Any], Counter[tuple[str, ...]]],
+) -> None:
+    # Given a tick killed while sending Omar's email (after some effects, before others)
+    book = demo_book(server)
+    first = ports(tmp_path, gspread_workbook(server, book))
+    with pytest.raises(Crash):
+        run_tick(
+            replace(first, mailer=DiesBeforeSending(first.mailer, "omar@dune.example")),
+            NINE_AM_NEW_YORK,
+        )
+    assert 0 < sum(messages(tmp_path).values()) < sum(uncrashed[1].values())  # it died mid-way
+    # When the Scheduler retries within the minute
+    report = run_tick(ports(tmp_path, gspread_workbook(server, book)), NINE_AM_NEW_YORK)
+    # Then every effect the crashed run did not do is done, nothing is sent twice, and the
+    # sheet is as an uncrashed tick leaves it
+    sheet, sent = uncrashed
+    assert not report.failures
+    assert messages(tmp_path) == sent
+    assert sheet_end(server, book) == sheet
+    assert_flags_match_posts(server, book, tmp_path)
 
 
 # -- Google misbehaving --------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from guide.reading import read_book
 from guide.tick.decide import current_step
 from guide.tick.run import run_tick
 from guide.workbook import CellValue, Changes
-from sheets.schema import AUDIT, CONFIG, ONBOARDING, PLANS, SENDS, STATE, TABS, TICK_READS
+from sheets.schema import AUDIT, COMMITS, CONFIG, ONBOARDING, PLANS, SENDS, STATE, TABS, TICK_READS
 
 START = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)  # a Wednesday; the workbook's time is UTC
 SAM, ALEX = "Sam Rivera", "Alex Chen"
@@ -98,7 +98,7 @@ def sheet(workbook: InMemoryWorkbook) -> dict[str, list[list[CellValue]]]:
 
     out = {}
     for tab, rows in workbook.tabs.items():
-        if tab == AUDIT.name:
+        if tab in (AUDIT.name, COMMITS.name):  # the trail and the last write's id
             continue
         header, *data = [trim(r) for r in rows]
         kept = [r for r in data if r]

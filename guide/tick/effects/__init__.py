@@ -89,9 +89,13 @@ def _prepare(tick: TickContext, effect: Effect) -> Outside | None:
 
 
 def _once(tick: TickContext, item: Outside) -> tuple[Receipt | None, Problem | None]:
-    """Run an outside effect through the ledger; a failure is reported and skipped."""
+    """Run an outside effect through the ledger; a failure is reported and skipped.
+
+    The tick holds the workbook lock, which is exclusive, so a claim still in progress on one of
+    its keys was left by a run that died: taking it over completes that effect today rather than
+    on the next business day once the claim has lapsed."""
     try:
-        return tick.work.ports.ledger.once(item.key, item.run), None
+        return tick.work.ports.ledger.once(item.key, item.run, reclaim=True), None
     except LEDGER_ERRORS as err:
         message = f"{item.key}: {err} (will retry on the next tick)"
         return None, Problem("tick", None, None, message, item.customer_id)
