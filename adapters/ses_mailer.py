@@ -64,4 +64,3 @@ class SesMailer:
         except BotoCoreError as exc:  # no connection, no credentials, timeouts
             raise MailerError(f"SES could not be reached to email {email.to}: {exc}") from exc
         return str(response["MessageId"])
-

@@ -154,7 +154,6 @@ class LinkSigner:
             raise LinkError("expired", "This link has expired. The next digest has a fresh one.")
         return link
 
-
     def staff_token(self, customer_id: str, staff: str, expires_at: datetime) -> str:
         payload = {"c": customer_id, "u": staff, "e": int(expires_at.timestamp())}
         body = _b64(json.dumps(payload, separators=(",", ":")).encode())
@@ -178,7 +177,9 @@ class LinkSigner:
         if not link.customer_id:
             raise LinkError("malformed", "This link is not valid.")
         if now >= link.expires_at:
-            raise LinkError("expired", "This link has expired. The customer's flag has a fresh one.")
+            raise LinkError(
+                "expired", "This link has expired. The customer's flag has a fresh one."
+            )
         return link
 
 
