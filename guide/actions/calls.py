@@ -16,8 +16,6 @@ import html
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vCalAddress, vText
-
 from guide import commands, messages
 from guide.actions.context import CustomerWork, Done, not_finished
 from guide.actions.steps import send_once
@@ -42,6 +40,9 @@ def invite(
     stamped: datetime,
 ) -> bytes:
     """The .ics of one call: ``starts`` is team time (naive) in ``timezone``."""
+    # Imported here: only this action needs it, and every handler imports the actions.
+    from icalendar import Calendar, Event, vCalAddress, vText
+
     zone = ZoneInfo(timezone)
     begin = starts.replace(tzinfo=zone)
     cal = Calendar()
