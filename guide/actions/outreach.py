@@ -24,7 +24,7 @@ from guide.cells import stamp
 from guide.commands import ActionError, AlreadyDone
 from guide.model import Book, Customer, Step, StepSend
 from guide.ports import Email, Ports
-from guide.stalls import StallInputs, assess
+from guide.stalls import StallInputs, assess, read_stall_inputs
 from guide.stalls.drafts import fill
 from guide.stalls.model import Intervention
 from guide.tick.decide import current_step
@@ -59,8 +59,6 @@ def compose(
     snapshot: Snapshot, book: Book, customer: Customer, ports: Ports, now: datetime, local: datetime
 ) -> Draft:
     """The draft the modal opens with (read without the lock: it changes nothing)."""
-    from guide.stalls import read_stall_inputs
-
     step, send = step_in_hand(book, customer)
     extra: StallInputs = read_stall_inputs(snapshot, book)
     found = assess(book, extra, customer, local.date())
