@@ -28,6 +28,7 @@ from typing import Any
 
 from filelock import FileLock
 
+from adapters.mime import raw_mime
 from guide.ports import Email, Posted, SlackMessage
 
 _NUMBERED = re.compile(r"^(\d+)-")
@@ -124,7 +125,12 @@ class OutboxMailer:
             msg[_TAG_HEADER + _slug(name)] = _header(value)
         msg.attach(MIMEText(email.text, "plain", "utf-8"))
         msg.attach(MIMEText(email.html, "html", "utf-8"))
-        data = msg.as_bytes()
+        if email.attachments:
+            # The message SES gets (the alternatives, then each file), with the outbox's headers.
+            skip = {"From", "To", "Subject", "Reply-To", "Content-Type", "MIME-Version"}
+            data = raw_mime(email, {k: str(v) for k, v in msg.items() if k not in skip})
+        else:
+            data = msg.as_bytes()
         self._folder.write(lambda n: (f"{n:04d}-mail-{_slug(email.to)}.eml", data))
         return message_id
 
@@ -222,6 +228,14 @@ def _read_mail(path: Path) -> dict[str, Any]:
         "tags": {
             k[len(_TAG_HEADER) :]: str(v) for k, v in msg.items() if k.startswith(_TAG_HEADER)
         },
+        "attachments": [
+            {
+                "filename": part.get_filename() or "",
+                "content_type": part.get_content_type(),
+                "data": part.get_payload(decode=True) or b"",
+            }
+            for part in msg.iter_attachments()
+        ],
     }
 
 

@@ -1,4 +1,5 @@
-"""The ``Mailer`` port on Amazon SES v2 (``sesv2`` ``SendEmail``, simple content)."""
+"""The ``Mailer`` port on Amazon SES v2 (``sesv2`` ``SendEmail``): simple content, or raw MIME
+when the email carries attachments (simple content has no place for them)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from adapters.mime import raw_mime
 from guide.ports import Email, MailerError
 
 # SES accepts only these characters in a message tag's name and value (256 at most); anything
@@ -30,7 +32,9 @@ class SesMailer:
         request: dict[str, Any] = {
             "FromEmailAddress": email.sender,
             "Destination": {"ToAddresses": [email.to]},
-            "Content": {
+            "Content": {"Raw": {"Data": raw_mime(email)}}
+            if email.attachments
+            else {
                 "Simple": {
                     "Subject": {"Data": email.subject, "Charset": "UTF-8"},
                     "Body": {

@@ -101,6 +101,10 @@ def handle_done(
         from app.resume_page import handle_resume
 
         answer = handle_resume(request, ports(), perform, now)
+    elif request.path.rstrip("/").endswith("/plan"):
+        from app.plan_page import handle_plan
+
+        answer = handle_plan(request, ports(), perform, now)
     else:
         answer = _handle_done(request, ports, perform, now)
     if request.method == "HEAD":

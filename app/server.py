@@ -24,6 +24,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     "/slack/events": ("SlackActionsFunction", "functions.slack_actions.handler"),
     "/done": ("DoneLinkFunction", "functions.done_link.handler"),
     "/resume": ("DoneLinkFunction", "functions.done_link.handler"),
+    "/plan": ("DoneLinkFunction", "functions.done_link.handler"),
     "/activity": ("ActivityFunction", "functions.activity.handler"),
 }
 MAX_BODY = 1 << 20  # Function URLs take 6 MB; Slack payloads and forms are a few KB

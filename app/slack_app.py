@@ -26,10 +26,13 @@ from slack_sdk import WebClient
 
 from app import slack_views as views
 from app.slack_team import TeamDirectory
+from guide.actions.outreach import compose
 from guide.actions.permissions import UndoGrant, undo_refusal
+from guide.calendar import team_time
 from guide.commands import (
     ActionError,
     Answer,
+    Cancel,
     ClearHandOff,
     Command,
     Finish,
@@ -37,11 +40,16 @@ from guide.commands import (
     Nudge,
     Pause,
     Resume,
+    ScheduleCall,
+    SendDraft,
     Undo,
 )
+from guide.config import read_config
 from guide.messages import UNDO
 from guide.ports import AlreadyInProgress, LockBusy, NotifierError, Ports, WorkbookError
+from guide.reading import read_book
 from guide.unit_of_work import WorkbookBroken
+from sheets.schema import CONFIG, TICK_READS
 
 Perform = Callable[[Ports, Command, datetime], Answer]
 PortsFactory = Callable[[], Ports]
@@ -198,24 +206,79 @@ class SlackActions:
             return
         about = str((body.get("message") or {}).get("text") or "")
         action_id = action.get("action_id")
+        ports = self.ports()
+        view: dict[str, Any] | None
         if action_id == "og_pause":
             view = views.pause_view(ref, about)
         elif action_id == "og_nudge":
             view = views.nudge_view(ref, about)
+        elif action_id == "og_draft":
+            view = self._draft_view(ports, ref, about, user_id)
+        elif action_id == "og_call":
+            view = self._call_view(ports, ref, about, user_id)
+        elif action_id == "og_cancel":
+            view = views.cancel_view(ref, about)
         else:
             view = views.handoff_view(ref, about, self.team.members())
-        ports = self.ports()
+        if view is None:
+            return  # the presser was told why
         try:
             ports.notifier.open_modal(str(body.get("trigger_id") or ""), view)
         except NotifierError:
             log.warning("views.open failed for %s", action_id, exc_info=True)
             tell(ports, ref, user_id, "Slack did not open the form in time. Please press again.")
 
+    def _draft_view(
+        self, ports: Ports, ref: views.FlagRef, about: str, user_id: str
+    ) -> dict[str, Any] | None:
+        """The drafted email, read fresh (without the lock: it changes nothing) inside the
+        trigger's 3 seconds: one read, as a done link's page makes."""
+        try:
+            snapshot = ports.workbook.read(TICK_READS)
+            book = read_book(snapshot)
+            customer = book.customer(ref.customer_id)
+            if customer is None:
+                raise ActionError(f"There is no customer {ref.customer_id} in the sheet.")
+            now = self.clock()
+            local = team_time(now, book.config.timezone)
+            draft = compose(snapshot, book, customer, ports, now, local)
+        except ActionError as refused:
+            tell(ports, ref, user_id, refused.message)
+            return None
+        except WorkbookError:
+            log.warning("draft: the sheet could not be read", exc_info=True)
+            tell(ports, ref, user_id, FAILED)
+            return None
+        why = (
+            f"Drafted for a {draft.kind.replace('_', ' ')} stall (og-interventions)."
+            if draft.kind
+            else "The step's own email (og-plans): no intervention matched."
+        )
+        return views.draft_view(ref, about, draft.subject, draft.body, why)
+
+    def _call_view(
+        self, ports: Ports, ref: views.FlagRef, about: str, user_id: str
+    ) -> dict[str, Any] | None:
+        try:
+            config = read_config(ports.workbook.read([CONFIG.name]).tables.get(CONFIG.name), [])
+        except WorkbookError:
+            log.warning("call: og-config could not be read", exc_info=True)
+            tell(ports, ref, user_id, FAILED)
+            return None
+        return views.call_view(ref, about, config.timezone, config.booking_link)
+
     # --- modal submissions ---------------------------------------------------------------
 
     def check_submission(self, ack: Ack, view: dict[str, Any]) -> None:
-        if view.get("callback_id") == views.HANDOFF and not views.submitted(view, "to"):
+        kind = view.get("callback_id")
+        if kind == views.HANDOFF and not views.submitted(view, "to"):
             ack(response_action="errors", errors={"to": "Pick who takes over."})
+            return
+        if kind == views.CALL and _call_start(view) is None:
+            ack(response_action="errors", errors={"time": "Pick a date and a time."})
+            return
+        if kind == views.CANCEL and not _cancel_reason(view):
+            ack(response_action="errors", errors={"other": "Say why it is cancelled."})
             return
         ack()
 
@@ -234,6 +297,22 @@ class SlackActions:
         elif kind == views.NUDGE:
             subject = views.submitted(view, "subject")
             command = Nudge(ref.customer_id, by, subject=subject, **slack)
+        elif kind == views.DRAFT:
+            subject, text = views.submitted(view, "subject"), views.submitted(view, "body")
+            command = SendDraft(ref.customer_id, by, subject, text, **slack)
+        elif kind == views.CALL:
+            starts, minutes = _call_start(view), views.picked(view, "length")
+            if starts is None:
+                return  # refused in the ack
+            note = views.submitted(view, "note")
+            length = int(minutes) if isinstance(minutes, str) and minutes.isdigit() else 30
+            command = ScheduleCall(ref.customer_id, by, starts, length, note, **slack)
+        elif kind == views.CANCEL:
+            reason = _cancel_reason(view)
+            if not reason:
+                return  # refused in the ack
+            closing = "yes" in views.picked(view, "closing")
+            command = Cancel(ref.customer_id, by, reason, closing_email=closing, **slack)
         else:
             to = views.submitted(view, "to")
             if not to:
@@ -241,6 +320,22 @@ class SlackActions:
             command = HandOff(ref.customer_id, by, to=to, **slack)
         # One view is submitted once; Slack's retries of it carry the same view id.
         self.carry_out(f"slack:{kind}:{view.get('id')}", command, ref, user_id)
+
+
+def _call_start(view: dict[str, Any]) -> datetime | None:
+    """The call's start, team time (naive), from the modal's date and time pickers."""
+    day, at = views.picked(view, "date"), views.picked(view, "time")
+    try:
+        return datetime.fromisoformat(f"{day}T{at}")
+    except (TypeError, ValueError):
+        return None
+
+
+def _cancel_reason(view: dict[str, Any]) -> str:
+    reason = views.picked(view, "reason")
+    if reason == "other":
+        return views.submitted(view, "other")
+    return reason if isinstance(reason, str) else ""
 
 
 def build_app(
@@ -315,10 +410,13 @@ def build_app(
         )
 
     app.action(re.compile(r"^og_(finish|resume|clear_handoff)$"))(ack=ack_now, lazy=[act_on_press])
-    app.action(re.compile(r"^og_(pause|handoff|nudge)$"))(actions.open_modal)
+    app.action(re.compile(r"^og_(pause|handoff|nudge|draft|call|cancel)$"))(actions.open_modal)
     app.action(UNDO_BUTTON)(ack=ack_now, lazy=[undo_on_press])
+    # A URL button (View plan) opens its page in the browser; Slack still tells us of the press.
+    app.action(views.PLAN_BUTTON)(ack_now)
     app.action(re.compile(".*"))(ack=ack_now, lazy=[unknown_button])
-    app.view(re.compile(f"^({views.PAUSE}|{views.HANDOFF}|{views.NUDGE})$"))(
+    modals = (views.PAUSE, views.HANDOFF, views.NUDGE, views.DRAFT, views.CALL, views.CANCEL)
+    app.view(re.compile(f"^({'|'.join(modals)})$"))(
         ack=actions.check_submission, lazy=[act_on_submission]
     )
     return app

@@ -7,6 +7,7 @@ these commands; ``guide.actions.perform`` carries it out as one unit of work.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,60 @@ class Undo:
     audit_id: str = ""
 
 
-Command = Finish | Pause | Resume | HandOff | ClearHandOff | Nudge | MarkDone | Reenroll | Undo
+@dataclass(frozen=True)
+class SendDraft:
+    """The flag's Draft email: the re-engagement email as the owner edited it, sent to the
+    customer as a reminder of the step in hand."""
+
+    customer_id: str
+    by: str
+    subject: str
+    body: str
+    actor_id: str = ""  # as for Finish
+    journey_id: str = ""
+
+
+@dataclass(frozen=True)
+class ScheduleCall:
+    """The flag's Schedule a call: an invite (or the team's booking link) to the customer and a
+    task for the owner."""
+
+    customer_id: str
+    by: str
+    starts: datetime  # team time, naive: as the owner picked it
+    minutes: int
+    note: str = ""
+    actor_id: str = ""  # as for Finish
+    journey_id: str = ""
+
+
+@dataclass(frozen=True)
+class Cancel:
+    """The flag's Close as cancelled: the onboarding ends, archived like a finish, with a reason
+    (``guide.actions.closing.REASONS``, or what was typed for "other")."""
+
+    customer_id: str
+    by: str
+    reason: str
+    closing_email: bool = False
+    actor_id: str = ""  # as for Finish
+    journey_id: str = ""
+
+
+Command = (
+    Finish
+    | Pause
+    | Resume
+    | HandOff
+    | ClearHandOff
+    | Nudge
+    | MarkDone
+    | Reenroll
+    | Undo
+    | SendDraft
+    | ScheduleCall
+    | Cancel
+)
 
 
 class ActionError(Exception):

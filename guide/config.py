@@ -35,6 +35,10 @@ KEYS: dict[str, tuple[str, str]] = {
     "holidays": ("dates that are not business days, comma separated", ""),
     "link ttl days": ("how long a done link works", "30"),
     "stall thresholds": ("days stalled at which triage buckets start", "3, 7, 14, 30"),
+    "booking link": (
+        "the team's booking page (a URL): Schedule a call sends it instead of a calendar invite",
+        "",
+    ),
 }
 
 
@@ -183,6 +187,7 @@ def read_config(table: Table | None, problems: list[Problem]) -> Config:
         holidays=frozenset(holidays),
         link_ttl_days=number("link ttl days", defaults.link_ttl_days),
         triage_thresholds=_thresholds(last("stall thresholds"), problems),
+        booking_link=line("booking link", defaults.booking_link),
     )
 
 

@@ -1,4 +1,4 @@
-"""Done links and resume links: signed, expiring tokens.
+"""Done links, resume links and staff links: signed, expiring tokens.
 
 A done link is bound to one customer, journey and step. A resume link (in the weekly digest) is
 bound to one customer and to the very pause or hand-off it ends: it carries that hold's stamp, so
@@ -7,6 +7,12 @@ a link for a pause that has since ended, or been replaced by a newer one, is rec
 Hand-written on the standard library's ``hmac`` rather than a token library: the token is a few
 fields and an expiry, and keeping it here means the core has no third-party dependency. The
 signature covers every field, so a forwarded link can only ever mark its own step done.
+
+A staff link (a flag's "View plan") is bound to one customer and opens their onboarding plan,
+from which staff may mark a step done on the customer's behalf. It is posted only in Slack, so
+in practice only the workspace's people see it; but it is a bearer token like the others:
+whoever holds the URL until it expires can use it (a forwarded or pasted link works for anyone).
+It names the Slack user it was issued for, so what staff do through it is audited as them.
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ VERSION = "v1"
 RESUME_VERSION = "resume-v1"
 RESUME_TTL_DAYS = 7
 HOLDS = ("pause", "hand-off")
+STAFF_VERSION = "staff-v1"
+STAFF_TTL_DAYS = 7  # long enough to come back to a flag within the week, short if it leaks
 
 
 class LinkError(Exception):
@@ -145,6 +153,44 @@ class LinkSigner:
         if now >= link.expires_at:
             raise LinkError("expired", "This link has expired. The next digest has a fresh one.")
         return link
+
+    def staff_token(self, customer_id: str, staff: str, expires_at: datetime) -> str:
+        payload = {"c": customer_id, "u": staff, "e": int(expires_at.timestamp())}
+        body = _b64(json.dumps(payload, separators=(",", ":")).encode())
+        return f"{body}.{self._sign(body, STAFF_VERSION)}"
+
+    def issue_staff(
+        self, customer_id: str, staff: str, now: datetime, ttl_days: int = STAFF_TTL_DAYS
+    ) -> str:
+        return self.staff_token(customer_id, staff, now + timedelta(days=ttl_days))
+
+    def verify_staff(self, token: str, now: datetime) -> StaffLink:
+        payload = self._payload(token, STAFF_VERSION)
+        try:
+            link = StaffLink(
+                customer_id=str(payload["c"]),
+                staff=str(payload.get("u") or ""),
+                expires_at=datetime.fromtimestamp(int(payload["e"]), tz=UTC),
+            )
+        except (ValueError, KeyError, TypeError):
+            raise LinkError("malformed", "This link is not valid.") from None
+        if not link.customer_id:
+            raise LinkError("malformed", "This link is not valid.")
+        if now >= link.expires_at:
+            raise LinkError(
+                "expired", "This link has expired. The customer's flag has a fresh one."
+            )
+        return link
+
+
+@dataclass(frozen=True)
+class StaffLink:
+    """Opens one customer's onboarding plan for staff. ``staff`` names who it was issued to
+    (empty when the flag was posted to a channel, not a person)."""
+
+    customer_id: str
+    staff: str
+    expires_at: datetime
 
 
 @dataclass(frozen=True)

@@ -129,6 +129,7 @@ class Config:
     holidays: frozenset[date] = field(default_factory=frozenset)
     link_ttl_days: int = 30
     triage_thresholds: tuple[int, ...] = (3, 7, 14, 30)
+    booking_link: str = ""  # a booking page Schedule a call sends instead of an invite
 
     def member(self, name: str) -> TeamMember | None:
         key = name.strip().casefold()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 from urllib.parse import urlencode, urljoin
 
@@ -64,6 +65,15 @@ class Workbook(Protocol):
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with an email: a calendar invite, say."""
+
+    filename: str
+    content_type: str  # "text/calendar; method=REQUEST"
+    data: bytes
+
+
+@dataclass(frozen=True)
 class Email:
     to: str
     subject: str
@@ -72,6 +82,7 @@ class Email:
     sender: str
     reply_to: str | None = None
     tags: dict[str, str] = field(default_factory=dict)
+    attachments: tuple[Attachment, ...] = ()
 
 
 class MailerError(Exception):
@@ -190,3 +201,14 @@ class Ports:
     def done_link(self, token: str) -> str:
         joiner = "&" if "?" in self.done_url else "?"
         return f"{self.done_url}{joiner}{urlencode({'t': token})}"
+
+    @property
+    def plan_url(self) -> str:
+        """The staff page of a customer's plan, on the links endpoint beside the done links."""
+        return urljoin(self.done_url, "plan")
+
+    def plan_link(self, customer_id: str, now: datetime, staff: str = "") -> str:
+        """A flag's "View plan": a signed staff link, expiring in ``links.STAFF_TTL_DAYS``."""
+        token = self.signer.issue_staff(customer_id, staff, now)
+        joiner = "&" if "?" in self.plan_url else "?"
+        return f"{self.plan_url}{joiner}{urlencode({'t': token})}"

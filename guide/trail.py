@@ -23,7 +23,10 @@ from sheets.schema import AUDIT, ONBOARDING
 
 # What a person did, by button, done link, or an edit of the sheet the tick noticed, or what the
 # tick decided in their place (finishing a journey whose every step is done): undo reverses these.
-UNDOABLE = frozenset({"pause", "resume", "hand off", "clear hand-off", "done", "nudge", "finish"})
+UNDOABLE = frozenset(
+    {"pause", "resume", "hand off", "clear hand-off", "done", "nudge", "finish"}
+    | {"send draft", "cancel"}  # the flag's Draft email (a reminder) and Close as cancelled
+)
 UNDO = "undo"
 
 

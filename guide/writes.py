@@ -101,10 +101,13 @@ def finish(
     at: datetime,
     finished_by: str = "",
     was: Customer | None = None,
+    action: str = "finish",
+    detail: str = "",
 ) -> None:
     """Row stamped, journey archived, live send rows cleared, audit with how long it took.
     ``by`` is who the audit names; ``finished_by`` what the row says, for a person to read
-    (``by`` unless given). ``was`` is the row before, when a person already ticked it."""
+    (``by`` unless given). ``was`` is the row before, when a person already ticked it.
+    ``action`` and ``detail`` are for an ending that is not a finish (a cancel)."""
     finished_by = finished_by or by
     changes.set(ONBOARDING.name, customer.row, "finished", True)
     changes.set(ONBOARDING.name, customer.row, "finished on", at.date().isoformat())
@@ -119,12 +122,12 @@ def finish(
         audit.row(
             at,
             by,
-            "finish",
+            action,
             customer.customer_id,
             journey_id,
             audit.view(was or customer, state, sends),
             audit.view(after, state, []),
-            took,
+            "; ".join(filter(None, (detail, took))),
         ),
     )
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from guide import cells, commands, trail
-from guide.actions import enroll, holds, permissions, steps, undo
+from guide.actions import calls, closing, enroll, holds, outreach, permissions, steps, undo
 from guide.actions.context import CustomerWork, Done, find_customer, update_flag
 from guide.actions.permissions import UndoGrant
 from guide.commands import Answer, Command
@@ -38,6 +38,9 @@ _HANDLERS: dict[type, Callable[[CustomerWork, Any], Done]] = {
     commands.MarkDone: steps.mark_done,
     commands.Reenroll: enroll.reenroll,
     commands.Undo: undo.undo,
+    commands.SendDraft: outreach.send_draft,
+    commands.ScheduleCall: calls.schedule_call,
+    commands.Cancel: closing.cancel,
 }
 
 # What a command reads whole beyond the tick's tabs. The others read og-audit and

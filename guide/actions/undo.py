@@ -6,7 +6,8 @@ action changed; a finish's journey comes back from og-sends-archive to og-sends.
 audited with the audit id it reverses in 'undoes', so the next undo reverses the action before.
 
 Undone: pause, resume (a button, or the paused box cleared in the sheet), hand off, clear hand-off
-(either way), done, nudge, and finish (a button, or the tick's auto-finish). The tick's own records
+(either way), done, nudge, a sent draft (a reminder), finish (a button, or the tick's
+auto-finish) and cancel (archived like a finish). The tick's own records
 (send step, flag, re-flag, escalate, enroll) are not a person's actions and are skipped: what they
 sent is out, and the next tick would only do them again.
 
@@ -89,8 +90,10 @@ def _already_out(entry: TrailEntry, email: str) -> str:
     """What the undone action sent: restoring cells does not take it back."""
     if entry.action == "finish":
         return f" The wrap-up email already went to {email}: an email cannot be unsent."
-    if entry.action == "nudge":
+    if entry.action in {"nudge", "send draft"}:
         return f" The reminder already went to {email}: an email cannot be unsent."
+    if entry.action == "cancel" and "closing email" in entry.detail:
+        return f" The closing email already went to {email}: an email cannot be unsent."
     if entry.action == "hand off":
         to = ((entry.after or {}).get("onboarding") or {}).get("handed_off_to") or "the new owner"
         return f" The Slack message to {to} with the journey so far already went."

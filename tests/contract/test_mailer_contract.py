@@ -14,7 +14,7 @@ from moto.ses.models import ses_backends
 
 from adapters.outbox import OutboxMailer, read_outbox
 from adapters.ses_mailer import SesMailer
-from guide.ports import Email, Mailer, MailerError
+from guide.ports import Attachment, Email, Mailer, MailerError
 from tests.contract.conftest import REGION
 
 SENDER = "guide@acme-saas.example"
@@ -171,3 +171,42 @@ def test_outbox_email_is_a_complete_readable_eml_file(tmp_path: Path) -> None:
     assert mail["tags"] == {"customer": "acme-01", "step": "invite"}
     assert mail["date"]
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".tmp")] == []
+
+
+INVITE = b"BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+
+
+def _sent_mime(harness_name: str, folder: Path) -> Any:
+    """The delivered message as MIME: the outbox's .eml, or the raw message SES was given."""
+    from email import message_from_bytes, policy
+
+    if harness_name == "outbox":
+        (entry,) = [e for e in read_outbox(folder) if e.kind == "mail"]
+        data = entry.path.read_bytes()
+    else:
+        (sent,) = ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages
+        data = sent.raw_data.encode() if isinstance(sent.raw_data, str) else sent.raw_data
+    return message_from_bytes(data, policy=policy.default)
+
+
+@pytest.mark.parametrize("name", ["outbox", "ses"])
+def test_an_email_with_an_attachment_arrives_with_it_beside_the_text_and_html(
+    name: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    # Given a mailer of each kind
+    folder = tmp_path / "outbox"
+    if name == "ses":
+        request.getfixturevalue("aws")
+    mailer = OutboxMailer(folder) if name == "outbox" else _ses().mailer
+    # When it sends an email with a calendar invite attached
+    invite = Attachment("invite.ics", "text/calendar; method=REQUEST", INVITE)
+    mailer.send(an_email(subject="Onboarding call: Acme Café", attachments=(invite,)))
+    # Then the message holds the text, the HTML and the invite, as sent
+    message = _sent_mime(name, folder)
+    assert message["Subject"] == "Onboarding call: Acme Café"
+    assert "invite a teammate" in message.get_body(("plain",)).get_content()
+    assert "<b>invite a teammate</b>" in message.get_body(("html",)).get_content()
+    (part,) = list(message.iter_attachments())
+    assert part.get_filename() == "invite.ics"
+    assert part.get_content_type() == "text/calendar" and part.get_param("method") == "REQUEST"
+    assert part.get_payload(decode=True) == INVITE

@@ -34,7 +34,18 @@ from guide.reading import read_book
 from guide.tick.decide import current_step
 from guide.tick.run import run_tick
 from guide.workbook import CellValue, Changes
-from sheets.schema import AUDIT, COMMITS, CONFIG, ONBOARDING, PLANS, SENDS, STATE, TABS, TICK_READS
+from sheets.schema import (
+    ACTIVITY,
+    AUDIT,
+    COMMITS,
+    CONFIG,
+    ONBOARDING,
+    PLANS,
+    SENDS,
+    STATE,
+    TABS,
+    TICK_READS,
+)
 
 START = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)  # a Wednesday; the workbook's time is UTC
 SAM, ALEX = "Sam Rivera", "Alex Chen"
@@ -86,7 +97,8 @@ def small_workbook(with_state: bool) -> InMemoryWorkbook:
 
 
 def sheet(workbook: InMemoryWorkbook) -> dict[str, list[list[CellValue]]]:
-    """Every tab but og-audit as a sheet shows it (trailing blanks are nothing). og-sends is
+    """Every tab but og-audit and og-activity (append-only records: what an undo leaves, since
+    the email they record went out) as a sheet shows it (trailing blanks are nothing). og-sends is
     compared as a set of rows: an undone finish brings the journey's rows back at the end, and
     the guide finds them by journey and step, never by position."""
 
@@ -98,7 +110,7 @@ def sheet(workbook: InMemoryWorkbook) -> dict[str, list[list[CellValue]]]:
 
     out = {}
     for tab, rows in workbook.tabs.items():
-        if tab in (AUDIT.name, COMMITS.name):  # the trail and the last write's id
+        if tab in (AUDIT.name, ACTIVITY.name, COMMITS.name):  # append-only; the last write id
             continue
         header, *data = [trim(r) for r in rows]
         kept = [r for r in data if r]
@@ -162,6 +174,8 @@ OPS: dict[str, Op] = {
     "nudge": action(cmd.Nudge("C1", SAM)),
     "done": mark_current_step_done,
     "finish": action(cmd.Finish("C1", SAM)),
+    "send draft": action(cmd.SendDraft("C1", SAM, "Can we help?", "Hi, can we help?")),
+    "cancel": action(cmd.Cancel("C1", SAM, "not a fit", closing_email=True)),
     "paused box cleared in the sheet": clear_in_sheet("paused", False),
     "hand-off cleared in the sheet": clear_in_sheet("handed off to", ""),
     "paused box ticked in the sheet": edit_in_sheet("paused", True),
