@@ -7,6 +7,9 @@
     python -m app.cli serve [--port 8080]
     python -m app.cli admin undo|history|resume|reenroll|doctor [CUSTOMER] [--force]
         [--plan PLAN] [--json] [--remote] [--function NAME] [--stack NAME]
+    python -m app.cli preflight [--stack NAME]
+    python -m app.cli secrets put [--path /onboarding-guide] [--from-file secrets.json]
+        [--overwrite]
 
 Exit codes: 0 done (problems in the sheet are reported, not fatal), 2 the environment or the
 workbook is not usable. ``admin`` exits with its result's code (see ``app.admin``).
@@ -166,6 +169,61 @@ def _admin_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     admin.set_defaults(run=cmd_admin)
 
 
+def cmd_preflight(args: argparse.Namespace) -> int:
+    """Every piece of the deployed stack a first install gets wrong: 0 all good, 1 any ✗."""
+    import boto3
+    from botocore.exceptions import ClientError
+
+    from app.preflight import StackNotFound, connect, exit_code, preflight, render, stack_of
+
+    stack = args.stack or os.environ.get("OG_STACK_NAME") or "onboarding-guide"
+    try:
+        checks = preflight(stack_of(boto3.client("cloudformation"), stack), connect())
+    except (StackNotFound, ClientError) as err:
+        # Without the stack, or with AWS refusing these credentials, nothing can be checked.
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(render(checks))
+    return exit_code(checks)
+
+
+def cmd_secrets(args: argparse.Namespace) -> int:
+    """Values from a file or prompts, never from an argument that lands in shell history."""
+    import boto3
+
+    from app.secrets_store import SecretsInputError, from_file, from_prompts, put_secrets
+
+    try:
+        new = (
+            from_file(Path(args.from_file))
+            if args.from_file
+            else from_prompts(getpass.getpass, input)
+        )
+        names = put_secrets(boto3.client("ssm"), args.path, new, overwrite=args.overwrite)
+    except SecretsInputError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    for name in names:
+        print(f"stored {name} (SecureString)")
+    if new.generated_link_key:
+        print("the link key was made at random (done links already sent stop working if replaced)")
+    return 0
+
+
+def _deploy_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    preflight = sub.add_parser("preflight", help="check the deployed stack, one line per piece")
+    preflight.add_argument(
+        "--stack", help="the stack's name (default OG_STACK_NAME, else onboarding-guide)"
+    )
+    preflight.set_defaults(run=cmd_preflight)
+    secrets = sub.add_parser("secrets", help="store the secrets in SSM Parameter Store")
+    secrets.add_argument("action", choices=["put"])
+    secrets.add_argument("--path", default="/onboarding-guide", help="the stack's SecretsPath")
+    secrets.add_argument("--from-file", help="a JSON file with the secrets (else prompts)")
+    secrets.add_argument("--overwrite", action="store_true", help="replace stored values")
+    secrets.set_defaults(run=cmd_secrets)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="onboarding-guide", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -187,6 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=8080)
     serve.set_defaults(run=cmd_serve)
     _admin_parser(sub)
+    _deploy_parsers(sub)
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))
