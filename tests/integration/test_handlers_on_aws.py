@@ -3,7 +3,8 @@
 Given the environment template.yaml gives each function (its secrets path, its tables and
 nothing more), the secrets as SSM SecureStrings, the lock and idempotency tables created in moto
 from the template's own definitions, SES v2 with the verified sender, the demo workbook on the
-fake Sheets server and the bot on the fake Slack: each handler reads its secrets, takes its
+fake Sheets server and the bot on the fake Slack (the Slack sample signed anew with the stored
+signing secret): each handler reads its secrets, takes its
 lock, sends its mail and leaves the workbook as expected.
 
 gspread is pointed at the fake Sheets server by replacing the one factory the wiring calls,
@@ -18,6 +19,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import boto3
 import pytest
@@ -30,7 +32,7 @@ from adapters.gsheets import GoogleSheetsWorkbook
 from app.bootstrap import ports_from_env
 from app.demo import build_demo
 from fakes.sheets_server import FakeSheetsServer, gspread_workbook
-from fakes.slack_server import FakeSlackServer
+from fakes.slack_signing import SlackWithResponses, signed_event
 from guide.reading import read_book
 from sheets.schema import AUDIT, SENDS, TABS
 from tests.integration.endpoints import SAMPLE_EVENTS_LINK_KEY, TODAY
@@ -42,6 +44,7 @@ REGION = "us-east-1"
 PATH = "/onboarding-guide"
 SHEET = "deployed-sheet"
 TOKEN = "xoxb-deployed-bot"
+SIGNING_SECRET = "deployed-signing-secret"
 SENDER = "onboarding@example.com"  # the demo's og-config sender
 ACCOUNT = {"type": "service_account", "client_email": "guide@project.iam.gserviceaccount.com"}
 TABLES = {"LockTable": "og-locks", "IdempotencyTable": "og-idempotency"}
@@ -75,7 +78,7 @@ def function_env(template: dict[str, Any], function: str, done_url: str) -> dict
 @dataclass
 class Deployed:
     sheets: FakeSheetsServer
-    slack: FakeSlackServer
+    slack: SlackWithResponses
     template: dict[str, Any]
     monkeypatch: pytest.MonkeyPatch
 
@@ -131,11 +134,11 @@ def deployed(template: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Itera
         monkeypatch.setenv(name, "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
     monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "OnboardingGuideTests")
-    with mock_aws(), FakeSheetsServer() as sheets, FakeSlackServer(token=TOKEN) as slack:
+    with mock_aws(), FakeSheetsServer() as sheets, SlackWithResponses(token=TOKEN) as slack:
         ssm = boto3.client("ssm")
         for name, value in {
             "slack-bot-token": TOKEN,
-            "slack-signing-secret": "deployed-signing-secret",
+            "slack-signing-secret": SIGNING_SECRET,
             "link-key": SAMPLE_EVENTS_LINK_KEY,  # what signed the done-link samples
             "google-service-account": json.dumps(ACCOUNT),
         }.items():
@@ -230,3 +233,34 @@ def test_the_admin_history_sample_reads_the_trail_without_writing(deployed: Depl
     result = handler(event("admin-history.json"), FakeLambdaContext())
     assert result["exit_code"] == 0 and "C007" in result["text"], result
     assert deployed.sheets.values(SHEET, AUDIT.name) == before
+
+
+def test_the_signed_finish_sample_finishes_the_customer_and_mails_the_wrap_up(
+    deployed: Deployed,
+) -> None:
+    from app.slack_endpoint import endpoint, use_endpoint
+    from functions.slack_actions import handler
+
+    tick(deployed)  # the flag the sample's button sits on
+    mails = len(deployed.mail())
+    deployed.as_function("SlackActionsFunction")
+    use_endpoint(None)  # built from this environment on the first request
+    # The sample's signature is long stale and its response_url is Slack's: point the hook at
+    # the fake and sign the body as Slack would now, with the secret stored in SSM.
+    sample = event("slack-finish.json")
+    payload = json.loads(parse_qs(sample["body"])["payload"][0])
+    payload["response_url"] = deployed.slack.response_url()
+    try:
+        answer = handler(signed_event(payload, SIGNING_SECRET), FakeLambdaContext())
+        lazy = endpoint().lazy
+        assert lazy is not None
+        lazy.wait()  # the work after the answer, on a thread outside Lambda
+    finally:
+        use_endpoint(None)
+    assert answer["statusCode"] == 200
+    book = read_book(gspread_workbook(deployed.sheets, SHEET).read([t.name for t in TABS]))
+    customer = book.customer("C005")
+    assert customer is not None and customer.finished
+    wrap_up = deployed.mail()[mails:]
+    assert [m.destinations["ToAddresses"][0] for m in wrap_up] == [customer.email]
+    assert deployed.items("LockTable") == []
