@@ -170,44 +170,15 @@ def _admin_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def cmd_preflight(args: argparse.Namespace) -> int:
-    """Every piece of the deployed stack a first install gets wrong: 0 all good, 1 any ✗."""
-    import boto3
-    from botocore.exceptions import ClientError
+    from app.preflight import run_command
 
-    from app.preflight import StackNotFound, connect, exit_code, preflight, render, stack_of
-
-    stack = args.stack or os.environ.get("OG_STACK_NAME") or "onboarding-guide"
-    try:
-        checks = preflight(stack_of(boto3.client("cloudformation"), stack), connect())
-    except (StackNotFound, ClientError) as err:
-        # Without the stack, or with AWS refusing these credentials, nothing can be checked.
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    print(render(checks))
-    return exit_code(checks)
+    return run_command(args.stack or os.environ.get("OG_STACK_NAME") or "onboarding-guide")
 
 
 def cmd_secrets(args: argparse.Namespace) -> int:
-    """Values from a file or prompts, never from an argument that lands in shell history."""
-    import boto3
+    from app.secrets_store import run_command
 
-    from app.secrets_store import SecretsInputError, from_file, from_prompts, put_secrets
-
-    try:
-        new = (
-            from_file(Path(args.from_file))
-            if args.from_file
-            else from_prompts(getpass.getpass, input)
-        )
-        names = put_secrets(boto3.client("ssm"), args.path, new, overwrite=args.overwrite)
-    except SecretsInputError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
-    for name in names:
-        print(f"stored {name} (SecureString)")
-    if new.generated_link_key:
-        print("the link key was made at random (done links already sent stop working if replaced)")
-    return 0
+    return run_command(args.path, args.from_file, overwrite=args.overwrite)
 
 
 def _deploy_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

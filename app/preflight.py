@@ -192,6 +192,23 @@ def _secret_problem(name: str, value: str) -> str:
     return ""
 
 
+def run_command(stack_name: str) -> int:
+    """``python -m app.cli preflight``: the lines on stdout; 0 all good, 1 any ✗, 2 when the
+    stack cannot be found or AWS refuses these credentials (nothing could be checked)."""
+    import sys
+
+    import boto3
+    from botocore.exceptions import ClientError
+
+    try:
+        checks = preflight(stack_of(boto3.client("cloudformation"), stack_name), connect())
+    except (StackNotFound, ClientError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(render(checks))
+    return exit_code(checks)
+
+
 def render(checks: list[Check]) -> str:
     return "\n".join(check.line() for check in checks)
 

@@ -41,7 +41,7 @@ class NewSecrets:
 Ask = Callable[[str], str]
 
 
-def from_file(path: Path) -> NewSecrets:
+def read_file(path: Path) -> NewSecrets:
     try:
         loaded = json.loads(path.read_text())
     except (OSError, ValueError) as err:
@@ -125,6 +125,27 @@ def put_secrets(ssm: Any, path: str, new: NewSecrets, *, overwrite: bool) -> lis
             Name=full, Value=new.values[name], Type="SecureString", Overwrite=overwrite
         )
     return list(names.values())
+
+
+def run_command(path: str, from_file: str | None, *, overwrite: bool) -> int:
+    """``python -m app.cli secrets put``: the parameters' names on stdout, never a value; 1
+    with a sentence when a value is missing or malformed or would be replaced."""
+    import getpass
+    import sys
+
+    import boto3
+
+    try:
+        new = read_file(Path(from_file)) if from_file else from_prompts(getpass.getpass, input)
+        names = put_secrets(boto3.client("ssm"), path, new, overwrite=overwrite)
+    except SecretsInputError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    for name in names:
+        print(f"stored {name} (SecureString)")
+    if new.generated_link_key:
+        print("the link key was made at random (replacing it breaks done links already sent)")
+    return 0
 
 
 def _key_file(path: Path) -> dict[str, Any]:
