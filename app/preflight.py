@@ -123,8 +123,14 @@ def preflight(stack: Stack, clients: Clients) -> list[Check]:
     sheet_id = stack.parameters.get("SpreadsheetId", "")
     config = None
     if isinstance(account, dict) and sheet_id:
-        sheet_results, config = checks.sheet(clients.workbook(account, sheet_id), account)
-        results += sheet_results
+        try:
+            workbook = clients.workbook(account, sheet_id)
+        except ValueError:  # the private key does not parse (its text may quote the key)
+            fix = "the Google key's private_key does not parse: store the whole JSON key file"
+            results.append(Check("sheet shared", False, f"{fix} (secrets put --overwrite)"))
+        else:
+            sheet_results, config = checks.sheet(workbook, account)
+            results += sheet_results
     else:
         results.append(Check("sheet", None, f"not checked until {GOOGLE_ACCOUNT} is right"))
     token = found.get(BOT_TOKEN)
@@ -187,8 +193,10 @@ def _secret_problem(name: str, value: str) -> str:
             account = json.loads(value)
         except ValueError:
             account = None
-        if not isinstance(account, dict) or not account.get("client_email"):
-            return "it is not a service account's JSON key (an object with client_email)"
+        if not isinstance(account, dict) or not (
+            account.get("client_email") and account.get("private_key")
+        ):
+            return "it is not a whole service-account JSON key (client_email, private_key...)"
     return ""
 
 

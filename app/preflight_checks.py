@@ -29,11 +29,16 @@ SETUP = "python -m app.cli setup (OG_SPREADSHEET_ID and GOOGLE_APPLICATION_CREDE
 def sheet(workbook: Any, account: Mapping[str, Any]) -> tuple[list[Check], Config | None]:
     """Shared with the service account, and every tab and required column there; og-config
     as the sheet has it (for the Slack channel and the sender)."""
+    from google.auth.exceptions import GoogleAuthError
+
     email = account.get("client_email", "the service account")
     try:
         snapshot = workbook.read(
             [t.name for t in TABS if t.name not in APPEND_ONLY], header_only=APPEND_ONLY
         )
+    except GoogleAuthError as err:
+        fix = f"Google refused the key of {email} ({err}): make a new JSON key and store it"
+        return [Check("sheet shared", False, f"{fix} (secrets put --overwrite)")], None
     except WorkbookError as err:
         if getattr(err.__cause__, "code", None) in (403, 404):
             fix = f"share the sheet with {email} as an Editor (and check SpreadsheetId)"

@@ -97,7 +97,9 @@ def checked(given: Mapping[str, Any], *, source: str) -> NewSecrets:
     account = given.get(GOOGLE_ACCOUNT)
     if isinstance(account, str):
         account = _account(account, source)
-    if not isinstance(account, dict) or not account.get("client_email"):
+    if not isinstance(account, dict) or not (
+        account.get("client_email") and account.get("private_key")
+    ):
         raise SecretsInputError(
             f"{source}: {GOOGLE_ACCOUNT} must be the service account's JSON key "
             "(an object with client_email and private_key)"

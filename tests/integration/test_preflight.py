@@ -24,6 +24,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 from slack_sdk import WebClient
 
+from adapters.gsheets import GoogleSheetsWorkbook
 from app.preflight import Clients, Stack, StackNotFound, exit_code, preflight, render, stack_of
 from fakes.sheets_server import FakeSheetsServer, gspread_workbook
 from fakes.slack_server import FakeSlackServer
@@ -32,7 +33,22 @@ from sheets.schema import CONFIG, TABS
 PATH = "/onboarding-guide"
 SHEET = "preflight-sheet"
 TOKEN = "xoxb-preflight-token"
-ACCOUNT = {"type": "service_account", "client_email": "guide@project.iam.gserviceaccount.com"}
+ACCOUNT = {
+    "type": "service_account",
+    "client_email": "guide@project.iam.gserviceaccount.com",
+    "private_key": "-----BEGIN PRIVATE KEY-----\nnot-a-real-key\n-----END PRIVATE KEY-----\n",
+}
+
+
+class RefusedKey:
+    """A workbook whose service-account key Google no longer accepts (deleted or rotated)."""
+
+    def read(self, *args: Any, **kwargs: Any) -> Any:
+        from google.auth.exceptions import RefreshError
+
+        raise RefreshError("invalid_grant: Invalid JWT Signature.")
+
+
 SENDER = "onboarding@example.com"
 CHANNEL = "C0FLAGS"
 REGION = "eu-west-1"
@@ -120,15 +136,22 @@ class Install:
     slack: FakeSlackServer
     urls: FunctionUrls
     parameters: dict[str, str]
+    key_refused: bool = False
+    real_google_client: bool = False
 
     def put(self, name: str, value: str, kind: str = "SecureString") -> None:
         self.ssm.put_parameter(Name=f"{PATH}/{name}", Value=value, Type=kind, Overwrite=True)
+
+    def workbook(self, account: Any, sheet_id: str) -> Any:
+        if self.real_google_client:  # the production factory: it parses the private key
+            return GoogleSheetsWorkbook.from_service_account_info(account, sheet_id)
+        return RefusedKey() if self.key_refused else gspread_workbook(self.sheets, sheet_id)
 
     def run(self) -> tuple[int, list[str]]:
         clients = Clients(
             ssm=self.ssm,
             sesv2=self.sesv2,
-            workbook=lambda _account, sheet_id: gspread_workbook(self.sheets, sheet_id),
+            workbook=self.workbook,
             slack=lambda token: WebClient(token=token, base_url=self.slack.api_url),
             http=requests.Session(),
         )
@@ -229,7 +252,17 @@ FAULTS: dict[str, tuple[Callable[[Install], None], str, str]] = {
     "google key without client_email": (
         lambda i: i.put("google-service-account", json.dumps({"type": "service_account"})),
         "secret google-service-account",
-        "not a service account's JSON key",
+        "not a whole service-account JSON key",
+    ),
+    "google key with a mangled private key": (
+        lambda i: setattr(i, "real_google_client", True),
+        "sheet shared",
+        "private_key does not parse: store the whole JSON key file",
+    ),
+    "google key deleted in the Cloud console": (
+        lambda i: setattr(i, "key_refused", True),
+        "sheet shared",
+        "Google refused the key of guide@project.iam.gserviceaccount.com",
     ),
     "bot token stored as plain String": (
         lambda i: i.put("slack-bot-token", TOKEN, "String"),
