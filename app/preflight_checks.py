@@ -10,6 +10,7 @@ so the manifest test, which lists the methods the guide calls at run time, does 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from guide.unit_of_work import structural_problems
 from sheets.schema import APPEND_ONLY, CONFIG, TABS
 
 MANIFEST = Path(__file__).resolve().parents[1] / "slack" / "manifest.yaml"
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{6,}$")
 HTTP_TIMEOUT = 15.0  # a cold start of the Slack function takes a few seconds
 SETUP = "python -m app.cli setup (OG_SPREADSHEET_ID and GOOGLE_APPLICATION_CREDENTIALS set)"
 
@@ -105,8 +107,14 @@ def _channel(web: Any, channel: str) -> Check:
     if not channel:
         return Check(what, True, "none in og-config (flags go to owners in the team list)")
     invite = f"invite the bot to {channel} (/invite @Onboarding Guide there)"
+    if not CHANNEL_ID.match(channel):
+        # Posting takes a name, a lookup only an id (Slack shows it at the foot of the channel's
+        # details).
+        return Check(
+            what, None, f"{channel} is a name, not an id (C...), so not looked up: {invite}"
+        )
     try:
-        info = web.conversations_info(channel=channel.lstrip("#"))
+        info = web.conversations_info(channel=channel)
     except SlackApiError as err:
         error = err.response.get("error", "")
         if error == "missing_scope":

@@ -382,3 +382,12 @@ def test_given_no_such_stack_then_the_sentence_says_how_to_name_it() -> None:
         )
         with pytest.raises(StackNotFound, match="name it with --stack"):
             stack_of(cloudformation, "og")
+
+
+def test_given_a_channel_named_not_by_id_then_it_is_left_to_check_by_hand(install: Install) -> None:
+    """Flags post to a name as well as to an id, but only an id can be looked up."""
+    _config(**{"slack channel": "#onboarding"})(install)
+    code, lines = install.run()
+    assert code == 0
+    expected = "– Slack fallback channel: #onboarding is a name, not an id (C...)"
+    assert any(line.startswith(expected) for line in lines), "\n".join(lines)
