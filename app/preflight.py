@@ -134,7 +134,7 @@ def preflight(stack: Stack, clients: Clients) -> list[Check]:
     else:
         results.append(Check("sheet", None, f"not checked until {GOOGLE_ACCOUNT} is right"))
     token = found.get(BOT_TOKEN)
-    channel = config.slack_channel if config else ""
+    channel = config.slack_channel if config else None
     if isinstance(token, str) and token:
         team = stack.parameters.get("SlackTeamId", "")
         results += checks.slack(clients.slack(token), team, channel)
@@ -161,7 +161,8 @@ def read_secrets(ssm: Any, path: str) -> tuple[dict[str, Any], list[Check]]:
         parameter = stored.get(name)
         what = f"secret {name}"
         if parameter is None:
-            results.append(Check(what, False, f"{full} is not stored: run {store}"))
+            again = f"{store} --overwrite" if stored else store  # it writes all four
+            results.append(Check(what, False, f"{full} is not stored: run {again}"))
             continue
         value = str(parameter.get("Value", ""))
         problem = _secret_problem(name, value)

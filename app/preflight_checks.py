@@ -70,9 +70,9 @@ def manifest_scopes(path: Path = MANIFEST) -> set[str]:
     return set(manifest["oauth_config"]["scopes"]["bot"])
 
 
-def slack(web: Any, team_id: str, channel: str) -> list[Check]:
+def slack(web: Any, team_id: str, channel: str | None) -> list[Check]:
     """The bot token works, in the stack's workspace, with the manifest's scopes, and the bot
-    is in og-config's fallback channel."""
+    is in og-config's fallback channel (None: og-config could not be read)."""
     from slack_sdk.errors import SlackApiError
 
     try:
@@ -100,10 +100,12 @@ def slack(web: Any, team_id: str, channel: str) -> list[Check]:
     return results
 
 
-def _channel(web: Any, channel: str) -> Check:
+def _channel(web: Any, channel: str | None) -> Check:
     from slack_sdk.errors import SlackApiError
 
     what = "Slack fallback channel"
+    if channel is None:
+        return Check(what, None, "not checked until the sheet can be read")
     if not channel:
         return Check(what, True, "none in og-config (flags go to owners in the team list)")
     invite = f"invite the bot to {channel} (/invite @Onboarding Guide there)"

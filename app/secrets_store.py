@@ -7,7 +7,8 @@ the shell's history. Nothing here prints or logs a value: only the parameters' n
 The file holds one key per secret, named as the parameter is (``slack-bot-token``,
 ``slack-signing-secret``, ``link-key``, ``google-service-account``; ``_`` for ``-`` is fine).
 ``google-service-account`` is the key's JSON object itself, or the path of its JSON file
-(relative to the file). ``link-key`` may be left out: a random one is made.
+(relative to the file). ``link-key`` may be left out: a random one is made, or the stored one
+kept (a new key breaks every done link already mailed).
 """
 
 from __future__ import annotations
@@ -115,13 +116,15 @@ def checked(given: Mapping[str, Any], *, source: str) -> NewSecrets:
 
 def put_secrets(ssm: Any, path: str, new: NewSecrets, *, overwrite: bool) -> list[str]:
     """Write every value as a SecureString under ``path``; the names written. Without
-    ``overwrite`` nothing is written if any of them is already stored."""
+    ``overwrite`` nothing is written if any of them is already stored. A link key made at
+    random never replaces a stored one: that would break every done link already mailed."""
     names = {name: f"{path.rstrip('/')}/{name}" for name in new.values}
-    if not overwrite:
-        found = ssm.get_parameters(Names=list(names.values()))["Parameters"]
-        if found:
-            stored = ", ".join(sorted(p["Name"] for p in found))
-            raise SecretsInputError(f"already stored: {stored}; pass --overwrite to replace")
+    found = {p["Name"] for p in ssm.get_parameters(Names=list(names.values()))["Parameters"]}
+    if found and not overwrite:
+        stored = ", ".join(sorted(found))
+        raise SecretsInputError(f"already stored: {stored}; pass --overwrite to replace")
+    if new.generated_link_key and names[LINK_KEY] in found:
+        del names[LINK_KEY]
     for name, full in names.items():
         ssm.put_parameter(
             Name=full, Value=new.values[name], Type="SecureString", Overwrite=overwrite
@@ -146,7 +149,8 @@ def run_command(path: str, from_file: str | None, *, overwrite: bool) -> int:
     for name in names:
         print(f"stored {name} (SecureString)")
     if new.generated_link_key:
-        print("the link key was made at random (replacing it breaks done links already sent)")
+        made = any(name.endswith("/" + LINK_KEY) for name in names)
+        print("the link key was made at random" if made else "kept the stored link key")
     return 0
 
 

@@ -232,7 +232,8 @@ def _config(**config: str) -> Callable[[Install], None]:
 
 def _without_tab(tab: str) -> Callable[[Install], None]:
     def plant(i: Install) -> None:
-        i.sheets.create_spreadsheet(SHEET, {n: r for n, r in workbook({}).items() if n != tab})
+        tabs = workbook({"sender": SENDER, "slack channel": CHANNEL})
+        i.sheets.create_spreadsheet(SHEET, {n: r for n, r in tabs.items() if n != tab})
 
     return plant
 
@@ -242,7 +243,7 @@ FAULTS: dict[str, tuple[Callable[[Install], None], str, str]] = {
     "signing secret not stored": (
         _gone("slack-signing-secret"),
         "secret slack-signing-secret",
-        f"is not stored: run python -m app.cli secrets put --path {PATH}",
+        f"is not stored: run python -m app.cli secrets put --path {PATH} --overwrite",
     ),
     "link key too short": (
         lambda i: i.put("link-key", "short"),
@@ -330,6 +331,7 @@ def test_given_one_fault_when_preflight_runs_then_one_line_names_its_fix(
     plant(install)
     code, lines = install.run()
     failed = [line for line in lines if line.startswith("✗ ")]
+    assert not any(line.startswith("✓ Slack fallback channel: none") for line in lines)
     assert code == 1
     assert len(failed) == 1, "\n".join(lines)
     assert failed[0].startswith(f"✗ {check}: ") and fix in failed[0], failed[0]

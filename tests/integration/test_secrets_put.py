@@ -154,3 +154,17 @@ def test_given_a_google_key_path_that_does_not_exist_then_a_sentence_says_so(
     hidden = iter([TOKEN, SIGNING, ""])
     with pytest.raises(SecretsInputError, match="cannot read the Google key"):
         from_prompts(lambda _p: next(hidden), lambda _p: str(tmp_path / "missing.json"))
+
+
+def test_given_a_stored_link_key_then_overwriting_without_one_keeps_it(
+    ssm: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Done links already mailed keep working when the other secrets are replaced."""
+    assert put("--from-file", str(full_file(tmp_path))) == 0
+    values = json.loads(full_file(tmp_path).read_text())
+    del values["link-key"]
+    path = secrets_file(tmp_path, **{**values, "slack-bot-token": "xoxb-rotated"})
+    assert put("--from-file", str(path), "--overwrite") == 0
+    assert stored(ssm)["link-key"][1] == LINK_KEY
+    assert stored(ssm)["slack-bot-token"][1] == "xoxb-rotated"
+    assert "kept the stored link key" in capsys.readouterr().out
