@@ -7,6 +7,9 @@
     python -m app.cli serve [--port 8080]
     python -m app.cli admin undo|history|resume|reenroll|doctor [CUSTOMER] [--force]
         [--plan PLAN] [--json] [--remote] [--function NAME] [--stack NAME]
+    python -m app.cli preflight [--stack NAME]
+    python -m app.cli secrets put [--path /onboarding-guide] [--from-file secrets.json]
+        [--overwrite]
 
 Exit codes: 0 done (problems in the sheet are reported, not fatal), 2 the environment or the
 workbook is not usable. ``admin`` exits with its result's code (see ``app.admin``).
@@ -209,6 +212,32 @@ def _admin_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     admin.set_defaults(run=cmd_admin)
 
 
+def cmd_preflight(args: argparse.Namespace) -> int:
+    from app.preflight import run_command
+
+    return run_command(args.stack or os.environ.get("OG_STACK_NAME") or "onboarding-guide")
+
+
+def cmd_secrets(args: argparse.Namespace) -> int:
+    from app.secrets_store import run_command
+
+    return run_command(args.path, args.from_file, overwrite=args.overwrite)
+
+
+def _deploy_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    preflight = sub.add_parser("preflight", help="check the deployed stack, one line per piece")
+    preflight.add_argument(
+        "--stack", help="the stack's name (default OG_STACK_NAME, else onboarding-guide)"
+    )
+    preflight.set_defaults(run=cmd_preflight)
+    secrets = sub.add_parser("secrets", help="store the secrets in SSM Parameter Store")
+    secrets.add_argument("action", choices=["put"])
+    secrets.add_argument("--path", default="/onboarding-guide", help="the stack's SecretsPath")
+    secrets.add_argument("--from-file", help="a JSON file with the secrets (else prompts)")
+    secrets.add_argument("--overwrite", action="store_true", help="replace stored values")
+    secrets.set_defaults(run=cmd_secrets)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="onboarding-guide", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -231,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.set_defaults(run=cmd_serve)
     _admin_parser(sub)
     _report_parser(sub)
+    _deploy_parsers(sub)
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))

@@ -38,6 +38,12 @@ class FakeSlackServer:
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         self.views: dict[str, dict[str, Any]] = {}
         self.users: dict[str, dict[str, Any]] = {}
+        # The installed app as auth.test and conversations.info see it: its workspace, its
+        # granted scopes (sent, as Slack does, in every answer's x-oauth-scopes header) and the
+        # channels the bot was invited to (None: every channel).
+        self.team_id = _BOT["team_id"]
+        self.scopes: set[str] = {"chat:write"}
+        self.bot_channels: set[str] | None = None
         self._faults: dict[str, deque[tuple[int, dict[str, Any], dict[str, str]]]] = defaultdict(
             deque
         )
@@ -132,13 +138,22 @@ class FakeSlackServer:
             answer = getattr(self, "_api_" + method.replace(".", "_"), None)
             if answer is None:
                 return 404, {"ok": False, "error": "unknown_method"}, {}
-            return 200, answer(params), {}
+            return 200, answer(params), {"x-oauth-scopes": ",".join(sorted(self.scopes))}
 
     def _known(self, channel: Any) -> bool:
         return bool(channel) and (self.channels is None or channel in self.channels)
 
     def _api_auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "url": self.url + "/", **_BOT}
+        return {"ok": True, "url": self.url + "/", **_BOT, "team_id": self.team_id}
+
+    def _api_conversations_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = str(params.get("channel", ""))
+        if not {"channels:read", "groups:read"} & self.scopes:
+            return {"ok": False, "error": "missing_scope", "needed": "channels:read"}
+        if not self._known(channel):
+            return {"ok": False, "error": "channel_not_found"}
+        member = self.bot_channels is None or channel in self.bot_channels
+        return {"ok": True, "channel": {"id": channel, "name": channel, "is_member": member}}
 
     def _api_users_info(self, params: dict[str, Any]) -> dict[str, Any]:
         user = self.users.get(str(params.get("user")))
