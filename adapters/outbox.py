@@ -187,6 +187,10 @@ class OutboxNotifier:
         payload = {"method": "views.open", "trigger_id": trigger_id, "view": view}
         self._write("modal", str(view.get("callback_id") or "view"), payload)
 
+    def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
+        payload = {"method": "views.publish", "user_id": user_id, "view": view}
+        self._write("home", user_id, payload)
+
     def whisper(
         self, user_id: str, text: str, *, response_url: str = "", channel: str = ""
     ) -> None:

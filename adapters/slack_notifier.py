@@ -80,6 +80,9 @@ class SlackNotifier:
     def open_modal(self, trigger_id: str, view: dict[str, Any]) -> None:
         self._call("views.open", self._client.views_open, trigger_id=trigger_id, view=view)
 
+    def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
+        self._call("views.publish", self._client.views_publish, user_id=user_id, view=view)
+
     def whisper(
         self, user_id: str, text: str, *, response_url: str = "", channel: str = ""
     ) -> None:

@@ -25,6 +25,7 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 
 from app import slack_views as views
+from app.slack_commands import register as register_commands_and_home
 from app.slack_team import TeamDirectory
 from guide.actions.outreach import compose
 from guide.actions.permissions import UndoGrant, undo_refusal
@@ -366,7 +367,9 @@ def build_app(
         )
 
     def our_workspace(req: BoltRequest, next: Callable[[], BoltResponse]) -> BoltResponse:
-        if team_id and req.context.team_id != team_id:
+        # The Events API's handshake names no workspace; it is signed, and Bolt answers it.
+        handshake = req.body.get("type") == "url_verification"
+        if team_id and req.context.team_id != team_id and not handshake:
             log.warning("refused a request from workspace %s", req.context.team_id)
             return BoltResponse(
                 status=403,
@@ -383,10 +386,15 @@ def build_app(
         process_before_response=True,  # Lambda may freeze the moment the answer is sent
         token_verification_enabled=False,
         listener_executor=listener_executor,
-        ssl_check_enabled=False,  # ssl_check is for Slash commands; we have none
-        url_verification_enabled=False,  # the Events API handshake; we take no events
+        # Slack checks a slash command's URL's certificate with an unsigned ssl_check=1 POST,
+        # which must get a 200 (/onboarding: app.slack_commands).
+        ssl_check_enabled=True,
+        # The Events API proves the URL with a signed url_verification challenge, echoed back
+        # (app_home_opened: app.slack_home).
+        url_verification_enabled=True,
     )
     actions = SlackActions(ports, perform, clock)
+    register_commands_and_home(app, ports=ports, clock=clock)  # before the catch-all below
 
     def ack_now(ack: Ack) -> None:
         ack()

@@ -24,6 +24,7 @@ from app.observability import logger
 from app.secrets import load_secrets
 from app.settings import Settings, SettingsError
 from app.slack_app import build_app
+from app.slack_home import refreshing_homes
 
 MALFORMED = "This is not a Slack interaction payload. Nothing was done."
 
@@ -106,9 +107,17 @@ class SlackEndpoint:
 
 
 def _slack_payload(body: bytes) -> bool:
-    """Is this a form with a ``payload`` field holding a JSON object with a type?"""
+    """Is this one of Slack's shapes: a form with a ``payload`` field holding a JSON object with
+    a type (interactivity), a form with a ``command`` (a slash command) or ``ssl_check``, or a
+    JSON object with a type (the Events API)?"""
     try:
-        form = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=True)
+        text = body.decode("utf-8")
+        if text.lstrip().startswith("{"):
+            event = json.loads(text)
+            return isinstance(event, dict) and isinstance(event.get("type"), str)
+        form = parse_qs(text, keep_blank_values=True, strict_parsing=True)
+        if form.get("command") or form.get("ssl_check"):
+            return True
         payload = json.loads(form["payload"][0])
     except (UnicodeDecodeError, ValueError, KeyError):
         return False
@@ -154,7 +163,8 @@ def _from_env() -> SlackEndpoint:
         secrets.slack_signing_secret,
         team_id=settings.slack_team_id,
         ports=ports_from_env,
-        perform=perform_action,
+        # After a press, the owner's and the manager's Home tabs follow (app.slack_home).
+        perform=refreshing_homes(perform_action),
     )
     in_lambda = bool(settings.lambda_function_name)
     return SlackEndpoint(app, secrets.slack_signing_secret, in_lambda=in_lambda)

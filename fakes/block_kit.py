@@ -203,6 +203,17 @@ def view_error(view: Any) -> Problem:
     )
 
 
+def home_view_error(view: Any) -> Problem:
+    """Why Slack would refuse this App Home view (views.publish); None when it would show it."""
+    if not isinstance(view, dict) or view.get("type") != "home":
+        return "must be a home view [json-pointer:/view/type]"
+    metadata = view.get("private_metadata")
+    return _first(
+        _too_long(metadata, 3000, "/view/private_metadata") if metadata is not None else None,
+        _blocks(view.get("blocks"), MODAL_BLOCKS, "/view/blocks"),
+    )
+
+
 def _refusal(error: str, problem: Problem) -> dict[str, Any]:
     answer: dict[str, Any] = {"ok": False, "error": error}
     if problem:
@@ -219,4 +230,10 @@ def message_refusal(text: Any, blocks: Any) -> dict[str, Any] | None:
 def view_refusal(view: Any) -> dict[str, Any] | None:
     """Slack's answer to views.open / views.update refusing this view, or None."""
     problem = view_error(view)
+    return _refusal("invalid_arguments", problem) if problem else None
+
+
+def home_view_refusal(view: Any) -> dict[str, Any] | None:
+    """Slack's answer to views.publish refusing this Home view, or None."""
+    problem = home_view_error(view)
     return _refusal("invalid_arguments", problem) if problem else None

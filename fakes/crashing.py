@@ -81,6 +81,9 @@ class CrashingNotifier:
     def permalink(self, channel: str, ts: str) -> str:
         return self.inner.permalink(channel, ts)
 
+    def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
+        self.inner.publish_home(user_id, view)
+
     def whisper(
         self, user_id: str, text: str, *, response_url: str = "", channel: str = ""
     ) -> None:

@@ -23,7 +23,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from fakes.block_kit import message_refusal, view_refusal
+from fakes.block_kit import home_view_refusal, message_refusal, view_refusal
 
 _BOT = {"user_id": "UBOT", "bot_id": "BBOT", "team_id": "T0001", "team": "Acme", "user": "guide"}
 
@@ -37,6 +37,7 @@ class FakeSlackServer:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         self.views: dict[str, dict[str, Any]] = {}
+        self.homes: dict[str, dict[str, Any]] = {}  # each person's App Home, as last published
         self.users: dict[str, dict[str, Any]] = {}
         # The installed app as auth.test and conversations.info see it: its workspace, its
         # granted scopes (sent, as Slack does, in every answer's x-oauth-scopes header) and the
@@ -231,6 +232,16 @@ class FakeSlackServer:
             return refused
         self.views[view_id] = {**view, "id": view_id}
         return {"ok": True, "view": self.views[view_id]}
+
+    def _api_views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
+        user_id = str(params.get("user_id") or "")
+        if not user_id:
+            return {"ok": False, "error": "invalid_arguments"}
+        view = _json_field(params.get("view"))
+        if refused := home_view_refusal(view):
+            return refused
+        self.homes[user_id] = view
+        return {"ok": True, "view": {**view, "id": f"VH{user_id}"}}
 
 
 def _json_field(value: Any) -> Any:

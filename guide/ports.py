@@ -137,6 +137,10 @@ class Notifier(Protocol):
         """A link a person can open to one posted message (``chat.getPermalink``)."""
         ...
 
+    def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
+        """Set one person's App Home tab to ``view`` (``views.publish``, a ``home`` view)."""
+        ...
+
 
 class LockBusy(Exception):
     """Somebody else holds the lock and did not let go in time."""

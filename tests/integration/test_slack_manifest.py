@@ -17,7 +17,10 @@ SCOPES_OF = {
     "chat_postEphemeral": {"chat:write"},
     "views_open": set(),  # needs a trigger_id, no scope
     "chat_getPermalink": set(),  # any message the bot can see; no scope of its own
+    "views_publish": set(),  # the App Home; no scope of its own
 }
+# What the app declares beyond Web API calls, and the scope each needs.
+FEATURE_SCOPES = {"slash_commands": {"commands"}}
 CALL = re.compile(r"client\.(\w+)\b")
 
 
@@ -41,6 +44,9 @@ def test_every_slack_method_the_code_calls_has_a_known_scope() -> None:
 
 def test_the_manifest_asks_for_those_scopes_and_no_more() -> None:
     needed = set().union(*(SCOPES_OF[m] for m in called_methods()))
+    for feature, scopes in FEATURE_SCOPES.items():
+        if manifest()["features"].get(feature):
+            needed |= scopes
     asked = set(manifest()["oauth_config"]["scopes"]["bot"])
     assert asked == needed
 
@@ -49,3 +55,17 @@ def test_interactivity_is_on_and_points_at_a_placeholder_for_the_slack_url_outpu
     interactivity = manifest()["settings"]["interactivity"]
     assert interactivity["is_enabled"] is True
     assert interactivity["request_url"] == "https://REPLACE-WITH-SlackUrl-OUTPUT/"
+
+
+def test_the_slash_command_home_tab_and_its_event_point_at_the_same_placeholder() -> None:
+    # Given the manifest
+    features, settings = manifest()["features"], manifest()["settings"]
+    # Then /onboarding is declared, the Home tab is on, and app_home_opened is subscribed,
+    # all at the one Function URL the interactivity uses
+    (command,) = features["slash_commands"]
+    assert command["command"] == "/onboarding"
+    assert command["url"] == "https://REPLACE-WITH-SlackUrl-OUTPUT/"
+    assert features["app_home"]["home_tab_enabled"] is True
+    events = settings["event_subscriptions"]
+    assert events["request_url"] == "https://REPLACE-WITH-SlackUrl-OUTPUT/"
+    assert events["bot_events"] == ["app_home_opened"]
