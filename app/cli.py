@@ -7,6 +7,7 @@
     python -m app.cli serve [--port 8080]
     python -m app.cli admin undo|history|resume|reenroll|doctor [CUSTOMER] [--force]
         [--plan PLAN] [--json] [--remote] [--function NAME] [--stack NAME]
+    python -m app.cli telemetry replay events/ses-bounce.json [MORE.json ...]
 
 Exit codes: 0 done (problems in the sheet are reported, not fatal), 2 the environment or the
 workbook is not usable. ``admin`` exits with its result's code (see ``app.admin``).
@@ -159,6 +160,26 @@ def cmd_admin(args: argparse.Namespace) -> int:
     return int(result["exit_code"])
 
 
+def cmd_telemetry(args: argparse.Namespace) -> int:
+    """Replay SES events (SNS notifications, or a Lambda event holding them) from files into
+    the local workbook, as the telemetry function records them. A signature is checked where
+    there is one; the samples have none, as only AWS can sign for SNS. Exit 1 if any message
+    was rejected."""
+    from app.telemetry import fetch_certificate, handle_mail_events
+
+    rejected = 0
+    for path in args.files:
+        event = json.loads(Path(path).read_text(encoding="utf-8"))
+        result = handle_mail_events(
+            event, _ports, fetch_certificate, datetime.now(UTC), require_signature=False
+        )
+        print(f"{path}: {result['recorded']} recorded, {result['duplicates']} already recorded")
+        for line in (*result["skipped"], *(f"rejected: {r}" for r in result["rejected"])):
+            print(f"  {line}")
+        rejected += len(result["rejected"])
+    return 1 if rejected else 0
+
+
 def _admin_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from app.admin import COMMANDS
 
@@ -195,6 +216,10 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=8080)
     serve.set_defaults(run=cmd_serve)
     _admin_parser(sub)
+    telemetry = sub.add_parser("telemetry", help="replay sample SES mail events locally")
+    telemetry.add_argument("action", choices=["replay"])
+    telemetry.add_argument("files", nargs="+", help="SNS-wrapped SES events (events/ses-*.json)")
+    telemetry.set_defaults(run=cmd_telemetry)
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))
