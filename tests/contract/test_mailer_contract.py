@@ -171,3 +171,40 @@ def test_outbox_email_is_a_complete_readable_eml_file(tmp_path: Path) -> None:
     assert mail["tags"] == {"customer": "acme-01", "step": "invite"}
     assert mail["date"]
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".tmp")] == []
+
+
+@pytest.mark.usefixtures("aws")
+def test_the_wired_ses_mailer_sends_with_the_configuration_set_its_settings_name() -> None:
+    """Given OG_SES_CONFIGURATION_SET (the template passes the stack's set), when the guide's
+    wiring builds the SES mailer and it sends a step email, then the set and the customer and
+    step tags ride along, so SES publishes the email's events to the telemetry function."""
+    from app.bootstrap import _mailer
+    from app.settings import Settings
+
+    client = boto3.client("sesv2", region_name=REGION)
+    client.create_email_identity(EmailIdentity=SENDER)
+    client.create_configuration_set(ConfigurationSetName="guide-mail")
+    settings = Settings.from_env(
+        {
+            "OG_SPREADSHEET_ID": "sheet",
+            "OG_LOCK_TABLE": "locks",
+            "OG_SES_CONFIGURATION_SET": "guide-mail",
+            "AWS_DEFAULT_REGION": REGION,
+        }
+    )
+    requests: list[dict[str, Any]] = []
+    mailer = _mailer(settings)
+    assert isinstance(mailer, SesMailer)
+    mailer._client.meta.events.register(  # noqa: SLF001 (watching the request it makes)
+        "provide-client-params.sesv2.SendEmail", lambda params, **_: requests.append(params)
+    )
+
+    mailer.send(an_email(tags={"kind": "step", "customer": "C004", "step": "connect-data"}))
+
+    (request,) = requests
+    assert request["ConfigurationSetName"] == "guide-mail"
+    assert {t["Name"]: t["Value"] for t in request["EmailTags"]} == {
+        "kind": "step",
+        "customer": "C004",
+        "step": "connect-data",
+    }
