@@ -49,6 +49,7 @@ from guide.mail_health import (
 )
 from guide.ports import Ports
 from guide.unit_of_work import at, unit_of_work
+from guide.workbook import CellValue
 from sheets.schema import ACTIVITY, ONBOARDING
 
 CertFetcher = Callable[[str], bytes]
@@ -93,7 +94,7 @@ class SesEvent:
 @cache
 def fetch_certificate(url: str) -> bytes:
     """SNS's signing certificate, once per process (a Lambda cold start)."""
-    with urlopen(url, timeout=5) as answer:  # noqa: S310 (the URL is checked to be https SNS)
+    with urlopen(url, timeout=5) as answer:
         return bytes(answer.read())
 
 
@@ -134,7 +135,7 @@ def verify_signature(envelope: dict[str, Any], fetch: CertFetcher) -> None:
         raise Rejected("the SNS signature or certificate cannot be read") from None
     if not isinstance(key, rsa.RSAPublicKey):
         raise Rejected("the signing certificate has no RSA key")
-    digest = hashes.SHA1() if version == "1" else hashes.SHA256()  # noqa: S303 (SNS's v1)
+    digest = hashes.SHA1() if version == "1" else hashes.SHA256()
     try:
         key.verify(raw, _string_to_sign(envelope), padding.PKCS1v15(), digest)
     except InvalidSignature:
@@ -259,7 +260,7 @@ def record(ports: Ports, events: list[SesEvent], now: datetime) -> dict[str, Any
                 counts["skipped"].append(f"{ses.event_id}: {skip}")
                 continue
             seen.add(ses.event_id)
-            row = {
+            row: dict[str, CellValue] = {
                 "at": cells.stamp(ses.moment.astimezone(zone).replace(tzinfo=None)),
                 "customer id": customer_id,
                 "kind": MAIL_EVENT,

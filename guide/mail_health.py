@@ -130,15 +130,15 @@ def mail_health(activity: Table | None, zone: tzinfo) -> MailHealth:
             continue
         name = cells.text(raw[pos["name"]]).casefold()
         detail = cells.text(raw[pos["detail"]])
-        address = _ADDRESS.search(detail)
-        if name not in (BOUNCE, COMPLAINT, DELIVERY) or address is None:
+        sent_to = _ADDRESS.search(detail)
+        if name not in (BOUNCE, COMPLAINT, DELIVERY) or sent_to is None:
             continue
         try:
             at = cells.moment(raw[pos["at"]], zone=zone)
         except cells.CellError:
             continue  # the stall reading reports the cell; here it is simply not evidence
         customer_id = cells.text(raw[pos["customer id"]])
-        found.append((at, customer_id, name, address.group(1), detail))
+        found.append((at, customer_id, name, sent_to.group(1), detail))
     problems: dict[tuple[str, str], MailProblem] = {}
     for at, customer_id, name, address, detail in sorted(found, key=lambda f: f[0]):
         key = (customer_id, address.casefold())

@@ -195,7 +195,7 @@ def test_the_wired_ses_mailer_sends_with_the_configuration_set_its_settings_name
     requests: list[dict[str, Any]] = []
     mailer = _mailer(settings)
     assert isinstance(mailer, SesMailer)
-    mailer._client.meta.events.register(  # noqa: SLF001 (watching the request it makes)
+    mailer._client.meta.events.register(
         "provide-client-params.sesv2.SendEmail", lambda params, **_: requests.append(params)
     )
 

@@ -71,7 +71,7 @@ class SnsSigner:
         text = "".join(
             f"{k}\n{signed[k]}\n" for k in keys if not (k == "Subject" and signed.get(k) is None)
         )
-        digest = hashes.SHA1() if version == "1" else hashes.SHA256()  # noqa: S303
+        digest = hashes.SHA1() if version == "1" else hashes.SHA256()
         signature = self.key.sign(text.encode(), padding.PKCS1v15(), digest)
         signed["Signature"] = base64.b64encode(signature).decode()
         return signed
