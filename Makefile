@@ -52,7 +52,7 @@ DEPLOY_VENV := .venv-deploy
 # Runtime code only: no tests/, bench/, events/, demo/ or dev tools reach a function.
 LAMBDA_CODE := adapters app functions guide sheets
 LAMBDA_FUNCTIONS := TickFunction DigestFunction SlackActionsFunction DoneLinkFunction AdminFunction \
-	ActivityFunction
+	ActivityFunction TelemetryFunction
 # unchecked-hash: a zip does not keep the sources' mtimes exactly, and a timestamp-checked .pyc
 # that looks stale is compiled again on every cold start (Lambda's disk is read-only).
 COMPILE = $(LAMBDA_PYTHON) -m compileall -q -j 0 --invalidation-mode unchecked-hash

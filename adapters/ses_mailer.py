@@ -3,21 +3,13 @@ when the email carries attachments (simple content has no place for them)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from adapters.mime import raw_mime
+from guide.mail_health import tag_value
 from guide.ports import Email, MailerError
-
-# SES accepts only these characters in a message tag's name and value (256 at most); anything
-# else makes the whole SendEmail call fail, so a tag is cleaned rather than allowed to stop a send.
-_TAG_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
-
-
-def _tag_text(text: str) -> str:
-    return _TAG_UNSAFE.sub("_", text)[:256] or "_"
 
 
 class SesMailer:
@@ -47,8 +39,9 @@ class SesMailer:
         if email.reply_to:
             request["ReplyToAddresses"] = [email.reply_to]
         if email.tags:
+            # A character SES does not allow in a tag fails the whole call: clean, don't stop.
             request["EmailTags"] = [
-                {"Name": _tag_text(name), "Value": _tag_text(value)}
+                {"Name": tag_value(name), "Value": tag_value(value)}
                 for name, value in email.tags.items()
             ]
         if self._configuration_set:

@@ -70,7 +70,7 @@ def _mailer(settings: Settings) -> Mailer:
 
     from adapters.ses_mailer import SesMailer
 
-    return SesMailer(boto3.client("sesv2"))
+    return SesMailer(boto3.client("sesv2"), settings.ses_configuration_set or None)
 
 
 def _notifier(settings: Settings, secrets: Secrets) -> Notifier:

@@ -10,6 +10,7 @@
     python -m app.cli preflight [--stack NAME]
     python -m app.cli secrets put [--path /onboarding-guide] [--from-file secrets.json]
         [--overwrite]
+    python -m app.cli telemetry replay events/ses-bounce.json [MORE.json ...]
 
 Exit codes: 0 done (problems in the sheet are reported, not fatal), 2 the environment or the
 workbook is not usable. ``admin`` exits with its result's code (see ``app.admin``).
@@ -197,6 +198,26 @@ def cmd_admin(args: argparse.Namespace) -> int:
     return int(result["exit_code"])
 
 
+def cmd_telemetry(args: argparse.Namespace) -> int:
+    """Replay SES events (SNS notifications, or a Lambda event holding them) from files into
+    the local workbook, as the telemetry function records them. A signature is checked where
+    there is one; the samples have none, as only AWS can sign for SNS. Exit 1 if any message
+    was rejected."""
+    from app.telemetry import fetch_certificate, handle_mail_events
+
+    rejected = 0
+    for path in args.files:
+        event = json.loads(Path(path).read_text(encoding="utf-8"))
+        result = handle_mail_events(
+            event, _ports, fetch_certificate, datetime.now(UTC), require_signature=False
+        )
+        print(f"{path}: {result['recorded']} recorded, {result['duplicates']} already recorded")
+        for line in (*result["skipped"], *(f"rejected: {r}" for r in result["rejected"])):
+            print(f"  {line}")
+        rejected += len(result["rejected"])
+    return 1 if rejected else 0
+
+
 def _admin_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from app.admin import COMMANDS
 
@@ -261,6 +282,10 @@ def main(argv: list[str] | None = None) -> int:
     _admin_parser(sub)
     _report_parser(sub)
     _deploy_parsers(sub)
+    telemetry = sub.add_parser("telemetry", help="replay sample SES mail events locally")
+    telemetry.add_argument("action", choices=["replay"])
+    telemetry.add_argument("files", nargs="+", help="SNS-wrapped SES events (events/ses-*.json)")
+    telemetry.set_defaults(run=cmd_telemetry)
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))

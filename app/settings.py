@@ -40,6 +40,9 @@ class Settings:
     # Set by the Lambda runtime: Slack's lazy listeners re-invoke the function there, and run
     # on a thread in-process anywhere else (the local server, tests).
     lambda_function_name: str = ""
+    # The SES configuration set whose events (bounces, complaints...) reach the telemetry
+    # function; empty sends without one (locally, and in a stack without telemetry).
+    ses_configuration_set: str = ""
 
     @property
     def local_workbook(self) -> bool:
@@ -77,6 +80,7 @@ class Settings:
             google_credentials_file=get("GOOGLE_APPLICATION_CREDENTIALS"),
             activity_key=get("OG_ACTIVITY_KEY"),
             lambda_function_name=get("AWS_LAMBDA_FUNCTION_NAME"),
+            ses_configuration_set=get("OG_SES_CONFIGURATION_SET"),
         )
         settings.check(stores=stores)
         return settings

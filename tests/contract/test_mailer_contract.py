@@ -210,3 +210,40 @@ def test_an_email_with_an_attachment_arrives_with_it_beside_the_text_and_html(
     assert part.get_filename() == "invite.ics"
     assert part.get_content_type() == "text/calendar" and part.get_param("method") == "REQUEST"
     assert part.get_payload(decode=True) == INVITE
+
+
+@pytest.mark.usefixtures("aws")
+def test_the_wired_ses_mailer_sends_with_the_configuration_set_its_settings_name() -> None:
+    """Given OG_SES_CONFIGURATION_SET (the template passes the stack's set), when the guide's
+    wiring builds the SES mailer and it sends a step email, then the set and the customer and
+    step tags ride along, so SES publishes the email's events to the telemetry function."""
+    from app.bootstrap import _mailer
+    from app.settings import Settings
+
+    client = boto3.client("sesv2", region_name=REGION)
+    client.create_email_identity(EmailIdentity=SENDER)
+    client.create_configuration_set(ConfigurationSetName="guide-mail")
+    settings = Settings.from_env(
+        {
+            "OG_SPREADSHEET_ID": "sheet",
+            "OG_LOCK_TABLE": "locks",
+            "OG_SES_CONFIGURATION_SET": "guide-mail",
+            "AWS_DEFAULT_REGION": REGION,
+        }
+    )
+    requests: list[dict[str, Any]] = []
+    mailer = _mailer(settings)
+    assert isinstance(mailer, SesMailer)
+    mailer._client.meta.events.register(
+        "provide-client-params.sesv2.SendEmail", lambda params, **_: requests.append(params)
+    )
+
+    mailer.send(an_email(tags={"kind": "step", "customer": "C004", "step": "connect-data"}))
+
+    (request,) = requests
+    assert request["ConfigurationSetName"] == "guide-mail"
+    assert {t["Name"]: t["Value"] for t in request["EmailTags"]} == {
+        "kind": "step",
+        "customer": "C004",
+        "step": "connect-data",
+    }

@@ -163,9 +163,53 @@ def test_the_done_link_sends_no_mail_and_keeps_no_ledger(template: dict[str, Any
 
 
 def test_mail_is_sent_only_as_the_sender_identity(template: dict[str, Any]) -> None:
+    """Given SES authorizes both the identity and the configuration set a message uses, each
+    grant names the sender identity, or the stack's own configuration set and nothing else."""
+    allowed = (":identity/${SenderIdentity}", ":configuration-set/${MailConfigurationSet}")
     for name, function in functions(template).items():
         for resource in grants(function, "ses:SendEmail"):
-            assert resource["Fn::Sub"].endswith(":identity/${SenderIdentity}"), name
+            assert resource["Fn::Sub"].endswith(allowed), name
+
+
+def test_customer_mail_goes_out_with_the_configuration_set_that_publishes_its_events(
+    template: dict[str, Any],
+) -> None:
+    """Given the functions that mail customers (steps, reminders, drafts, wrap-ups), each gets
+    the configuration set, may send with it, and the set publishes the five events the
+    telemetry function records to the topic its queue is subscribed to."""
+    fns, resources = functions(template), template["Resources"]
+    for name in ("TickFunction", "SlackActionsFunction"):
+        variables = fns[name]["Environment"]["Variables"]
+        assert variables["OG_SES_CONFIGURATION_SET"] == {"Ref": "MailConfigurationSet"}, name
+        assert any("configuration-set/" in r["Fn::Sub"] for r in grants(fns[name], "ses:SendEmail"))
+    destination = resources["MailEventsDestination"]["Properties"]
+    assert destination["ConfigurationSetName"] == {"Ref": "MailConfigurationSet"}
+    events = destination["EventDestination"]
+    assert set(events["MatchingEventTypes"]) == {"delivery", "bounce", "complaint", "open", "click"}
+    assert events["SnsDestination"]["TopicARN"] == {"Ref": "MailEventsTopic"}
+    subscription = resources["MailEventsSubscription"]["Properties"]
+    assert subscription["TopicArn"] == {"Ref": "MailEventsTopic"}
+    # SNS's signed envelope, not the raw message: the function checks the signature.
+    assert not subscription.get("RawMessageDelivery")
+    queue_event = fns["TelemetryFunction"]["Events"]["MailEvents"]
+    assert queue_event["Type"] == "SQS"
+    assert queue_event["Properties"]["Queue"] == {"Fn::GetAtt": ["MailEventsQueue", "Arn"]}
+    queue = resources["MailEventsQueue"]["Properties"]
+    assert queue["VisibilityTimeout"] >= 6 * fns["TelemetryFunction"]["Timeout"]
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {
+        "Fn::GetAtt": ["FailedEventsQueue", "Arn"]
+    }
+
+
+def test_the_telemetry_function_has_no_url_and_writes_only_under_the_lock(
+    template: dict[str, Any],
+) -> None:
+    telemetry = functions(template)["TelemetryFunction"]
+    assert "FunctionUrlConfig" not in telemetry
+    assert secrets_read(telemetry) == {"google-service-account", "link-key"}
+    actions = {a for s in statements(telemetry) for a in as_list(s["Action"])}
+    assert actions == {"ssm:GetParameter", "dynamodb:PutItem", "dynamodb:DeleteItem"}
+    assert telemetry["Environment"]["Variables"] == {"OG_LOCK_TABLE": {"Ref": "LockTable"}}
 
 
 def test_only_the_slack_function_invokes_a_function_and_only_itself(
