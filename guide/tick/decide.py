@@ -6,6 +6,7 @@ what lets ``tick --dry-run`` print exactly what a real tick would do. A customer
 the stall engine (``guide.stalls.assess``) finds a rule of og-stall-rules firing; the flag's
 urgency is the highest severity fired, and escalation still follows og-config's "escalate after
 days" of the current step overdue. The effects themselves are declared in ``guide.tick.plan``.
+About 300 lines: the stall's decision (flag, task, escalation) reads best beside the journey's.
 """
 
 from __future__ import annotations
