@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from app.setup_workbook import DEFAULT_ROWS
 from guide.calendar import is_business_day
 from guide.cells import stamp
 from guide.ports import Workbook
 from guide.workbook import CellValue, Changes
-from sheets.schema import CONFIG, ONBOARDING, PLANS, SENDS, STATE, TABS
+from sheets.schema import ACTIVITY, CONFIG, ONBOARDING, PLANS, SENDS, STATE, TABS
 
 HOLIDAYS = (date(2026, 11, 26), date(2026, 12, 25), date(2027, 1, 1))
 
@@ -198,6 +199,23 @@ def build_demo(workbook: Workbook, today: date) -> None:
     sent("C008", 15, "connect-data", 15, 10, plan="enterprise")
     for i, (step_id, *_rest) in enumerate(PLAN_STEPS):
         sent("C009", 14, step_id, 14 - 3 * i, 13 - 3 * i)
+    for tab, rows in DEFAULT_ROWS.items():  # the setup's stall rules and interventions
+        for row in rows:
+            changes.append(tab, row)
+    # What the customers' product and people said: Evergreen logged in once after its invite
+    # went out and has been quiet since; Fjord's mail bounced (so the flag suggests spam).
+    for customer, ago, kind, name in [
+        ("C003", 1, "activity", "login"),
+        ("C004", 1, "response", "reply to step email"),
+        ("C005", 9, "response", "reply to step email"),
+        ("C005", 6, "activity", "login"),
+        ("C006", 17, "mail event", "bounce"),
+        ("C009", 2, "activity", "login"),
+    ]:
+        changes.append(
+            ACTIVITY.name,
+            {"at": at(ago), "customer id": customer, "kind": kind, "name": name, "detail": ""},
+        )
     changes.append(
         STATE.name,
         {
@@ -247,4 +265,5 @@ def _c(
         "finished": finished,
         "finished on": "2026-10-30" if finished else "",
         "finished by": "Sam Rivera" if finished else "",
+        "arr": {"C005": "$48,000", "C006": "$120,000"}.get(customer_id, ""),
     }

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from guide.digest_run import DigestRun
 from guide.tick import TickReport
 from guide.tick.decide import (
+    DoneByEvent,
     Effect,
     Enroll,
     Escalate,
@@ -16,6 +17,7 @@ from guide.tick.decide import (
     NoticeHandOff,
     NoticePause,
     NoticeResume,
+    OpenTask,
     SendStep,
 )
 
@@ -24,6 +26,7 @@ _ORDER = [
     "stalled",
     "new",
     "next step",
+    "overdue",
     "on track",
     "finishing",
     "paused",
@@ -49,9 +52,14 @@ def describe(effect: Effect, names: Mapping[str, str] | None = None) -> str:
             return f"{who}: finish (wrap-up email, archive journey)"
         case Flag():
             kind = "escalate the owner's flag" if effect.level > 1 else "flag the owner"
+            kind += f" ({effect.severity})"
             return f"{who}: {kind}, '{effect.step_id}' {effect.waited_days} business days"
         case Escalate():
             return f"{who}: tell the manager, {effect.overdue_days} days overdue"
+        case OpenTask():
+            return f"{who}: open a task for {effect.owner}: {effect.title}"
+        case DoneByEvent():
+            return f"{who}: '{effect.step_id}' done by the event {effect.event}"
         case NoticeResume():
             return f"{who}: {effect.what} cleared in the sheet, resume"
         case NoticePause():

@@ -1,4 +1,5 @@
-"""Benchmark workbooks: N customers on an 8-step plan, in the mix of states a real sheet has."""
+"""Benchmark workbooks: N customers on an 8-step plan in three phases and three segments, in the
+mix of states a real sheet has, with the default stall rules and 10 og-activity rows each."""
 
 from __future__ import annotations
 
@@ -7,10 +8,32 @@ from typing import Any
 
 from app.demo import business_days_ago
 from guide.cells import stamp
-from sheets.schema import AUDIT, BY_NAME, CONFIG, ONBOARDING, PLANS, SENDS, SENDS_ARCHIVE, STATE
+from guide.stalls import defaults
+from sheets.schema import (
+    ACTIVITY,
+    AUDIT,
+    BY_NAME,
+    CONFIG,
+    INTERVENTIONS,
+    ONBOARDING,
+    PLANS,
+    SENDS,
+    SENDS_ARCHIVE,
+    STALL_RULES,
+    STATE,
+    TASKS,
+)
+from sheets.schema import SEGMENTS as SEGMENTS_TAB
 
 STEPS = 8
 PLAN = "growth"
+SEGMENTS = ("smb", "mid-market", "enterprise")
+ACTIVITY_PER_CUSTOMER = 10
+# Enterprise steps take half as long again; mid-market's Rollout phase has its own length.
+SEGMENT_ROWS = [
+    {"segment": "enterprise", "multiplier": 1.5},
+    {"segment": "mid-market", "phase": "Rollout", "expected days": 12},
+]
 
 
 def _rows(tab: str, records: list[dict[str, Any]]) -> list[list[Any]]:
@@ -32,10 +55,17 @@ def workload(customers: int, today: date) -> dict[str, list[list[Any]]]:
             "owned by": "customer" if k % 3 else "us",
             "email subject": f"Step {k}: next up",
             "email body": "Hi {name}, next: {step}.",
+            # Phases of three steps; the first step is done by a product event.
+            "phase": ("Setup", "Adoption", "Rollout")[(k - 1) // 3] if (k - 1) % 3 == 0 else "",
+            "done when": "user.activated" if k == 1 else "",
+            "assignee": "Alex" if k % 3 == 0 else "",
         }
         for k in range(1, STEPS + 1)
     ]
-    onboarding, sends, states = [], [], []
+    onboarding: list[dict[str, Any]] = []
+    sends: list[dict[str, Any]] = []
+    states: list[dict[str, Any]] = []
+    activity: list[dict[str, Any]] = []
 
     def at(days_ago: int) -> str:
         return stamp(datetime.combine(business_days_ago(today, days_ago), time(9, 0)))
@@ -52,7 +82,8 @@ def workload(customers: int, today: date) -> dict[str, list[list[Any]]]:
                 "contact email": f"c{i}@example.com",
                 "plan": PLAN,
                 "owner": "Sam" if i % 2 else "Alex",
-                "segment": "smb",
+                "segment": SEGMENTS[i % len(SEGMENTS)],
+                "arr": f"{(i % 50 + 1) * 1000}",
                 "started on": started,
                 "paused": kind == 1,
                 "handed off to": "Alex" if kind == 2 else "",
@@ -60,6 +91,12 @@ def workload(customers: int, today: date) -> dict[str, list[list[Any]]]:
             }
         )
         journey = f"{cid}/{PLAN}/{started}"
+        for n in range(ACTIVITY_PER_CUSTOMER):  # logins, replies and events, oldest first
+            kind_n = ("activity", "response", "event", "activity", "mail event")[n % 5]
+            name = {"event": "feature.used", "mail event": "delivered"}.get(kind_n, "login")
+            activity.append(
+                {"at": at(40 - 4 * n), "customer id": cid, "kind": kind_n, "name": name}
+            )
         if kind in (0, 1, 2, 3):
             continue
         done_steps = STEPS if kind == 4 else i % STEPS
@@ -114,4 +151,9 @@ def workload(customers: int, today: date) -> dict[str, list[list[Any]]]:
         STATE.name: _rows(STATE.name, states),
         AUDIT.name: _rows(AUDIT.name, []),
         CONFIG.name: _rows(CONFIG.name, config),
+        ACTIVITY.name: _rows(ACTIVITY.name, activity),
+        STALL_RULES.name: _rows(STALL_RULES.name, list(defaults.STALL_RULES)),
+        INTERVENTIONS.name: _rows(INTERVENTIONS.name, list(defaults.INTERVENTIONS)),
+        TASKS.name: _rows(TASKS.name, []),
+        SEGMENTS_TAB.name: _rows(SEGMENTS_TAB.name, SEGMENT_ROWS),
     }

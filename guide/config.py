@@ -26,7 +26,10 @@ KEYS: dict[str, tuple[str, str]] = {
     "reply to": ("where customers' replies go", ""),
     "slack channel": ("channel for flags of owners not in the team list", ""),
     "manager": ("who hears about escalations: a Slack user id or an email address", ""),
-    "team": ("one member per row: name | Slack user id | email", ""),
+    "team": (
+        "one member per row: name | Slack user id | email [| manager: Slack user id or email]",
+        "",
+    ),
     "digest recipients": ("emails that get the weekly digest, comma separated", ""),
     "digest when empty": (
         "send the weekly digest in a week with nobody paused, handed off, stalled, finished or new",
@@ -222,8 +225,21 @@ def _split(value: str) -> list[str]:
 
 
 def _member(value: str) -> TeamMember:
+    """ "name | Slack user id | email", optionally "| manager: <Slack user id or email>": who
+    hears of this owner's escalations instead of og-config's 'manager'."""
     parts = [p.strip() for p in value.split("|")]
     name = parts[0]
-    slack_id = next((p for p in parts[1:] if p and "@" not in p), "")
-    email = next((p for p in parts[1:] if "@" in p), "")
-    return TeamMember(name=name, slack_id=slack_id, email=email)
+    manager = ""
+    rest = []
+    for part in parts[1:]:
+        found = _MANAGER_PART.match(part)
+        if found:
+            manager = found.group(1).strip()
+        else:
+            rest.append(part)
+    slack_id = next((p for p in rest if p and "@" not in p), "")
+    email = next((p for p in rest if "@" in p), "")
+    return TeamMember(name=name, slack_id=slack_id, email=email, manager=manager)
+
+
+_MANAGER_PART = re.compile(r"^manager\s*[:=]\s*(.*)$", re.IGNORECASE)

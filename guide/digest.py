@@ -20,7 +20,8 @@ resume link bound to that very hold (see ``guide.links.ResumeLink``).
 from __future__ import annotations
 
 import statistics
-from datetime import date, datetime, timedelta
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
 
 from guide.calendar import business_days_between
 from guide.digest_model import (
@@ -29,12 +30,14 @@ from guide.digest_model import (
     HandedOff,
     New,
     Numbers,
+    OpenTask,
     OwnerGroup,
     Paused,
     ResumeLinkMaker,
     Stalled,
 )
 from guide.model import Book, Customer, GuideState, Step
+from guide.stalls.model import Task
 from guide.tick.decide import business_days_waited, current_step
 
 
@@ -43,7 +46,15 @@ def digest_week(today: date) -> tuple[date, date]:
     return today - timedelta(days=7), today - timedelta(days=1)
 
 
-def build_digest(book: Book, today: date, resume_link: ResumeLinkMaker) -> Digest:
+def build_digest(
+    book: Book,
+    today: date,
+    resume_link: ResumeLinkMaker,
+    tasks: Sequence[Task] = (),
+    now: datetime | None = None,
+) -> Digest:
+    """The week's digest. ``tasks`` are og-tasks' rows; the open ones are listed, those due
+    before ``now`` (team time; the start of ``today`` if not given) as overdue."""
     start, end = digest_week(today)
     holidays = book.config.holidays
     paused: list[Paused] = []
@@ -95,7 +106,38 @@ def build_digest(book: Book, today: date, resume_link: ResumeLinkMaker) -> Diges
     )
     finished.sort(key=lambda f: (f.finished_on, f.name.casefold()))
     new.sort(key=lambda n: (n.started_on or today, n.name.casefold()))
-    return Digest(today, start, end, numbers, groups, len(groups) > 1, tuple(finished), tuple(new))
+    open_tasks = _open_tasks(book, tasks, now or datetime.combine(today, time()))
+    return Digest(
+        today,
+        start,
+        end,
+        numbers,
+        groups,
+        len(groups) > 1,
+        tuple(finished),
+        tuple(new),
+        open_tasks,
+    )
+
+
+def _open_tasks(book: Book, tasks: Sequence[Task], now: datetime) -> tuple[OpenTask, ...]:
+    names = {c.customer_id: c.name for c in book.customers}
+    found = [
+        OpenTask(
+            t.task_id,
+            t.customer_id,
+            names.get(t.customer_id, t.customer_id),
+            t.title,
+            t.owner,
+            t.due,
+            t.due is not None and t.due < now,
+        )
+        for t in tasks
+        if t.open
+    ]
+    far_future = datetime.max  # no due date: after every dated task
+    found.sort(key=lambda t: (not t.overdue, t.due or far_future, t.name.casefold()))
+    return tuple(found)
 
 
 def _who(c: Customer) -> tuple[str, str, str]:

@@ -69,6 +69,19 @@ class New:
 
 
 @dataclass(frozen=True)
+class OpenTask:
+    """An og-tasks row still open: an intervention somebody owes a stalled customer."""
+
+    task_id: str
+    customer_id: str
+    name: str
+    title: str
+    owner: str
+    due: datetime | None
+    overdue: bool  # its due moment has passed
+
+
+@dataclass(frozen=True)
 class OwnerGroup:
     owner: str
     paused: tuple[Paused, ...]
@@ -102,7 +115,8 @@ class Digest:
     grouped: bool  # more than one owner has someone listed: show each under their name
     finished: tuple[Finished, ...]
     new: tuple[New, ...]
+    tasks: tuple[OpenTask, ...] = ()  # open intervention tasks, overdue first
 
     @property
     def quiet(self) -> bool:
-        return not (self.groups or self.finished or self.new)
+        return not (self.groups or self.finished or self.new or self.tasks)

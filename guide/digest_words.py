@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from guide.digest_model import Digest, Finished, HandedOff, New, Paused, Stalled
+from guide.digest_model import Digest, Finished, HandedOff, New, OpenTask, Paused, Stalled
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,12 @@ def _new(n: New, today: date, owner: bool) -> Item:
     return Item(n.name, f"{when}, {n.plan} plan" + (f", owner {n.owner}" if owner else ""))
 
 
+def _task(t: OpenTask, today: date) -> Item:
+    due = f"due {day(t.due.date(), today)} {t.due:%H:%M}" if t.due else "no due date"
+    who = f", owner {t.owner}" if t.owner else ""
+    return Item(t.name, f"{t.title} ({due}{who})", badge="overdue" if t.overdue else "")
+
+
 Section = tuple[str, list[Item]]
 
 
@@ -92,6 +98,7 @@ def sections_of(d: Digest) -> tuple[list[tuple[str, list[Section]]], list[Sectio
     team = [
         ("Finished this week", [_finished(f, d.today, d.grouped) for f in d.finished]),
         ("New this week", [_new(n, d.today, d.grouped) for n in d.new]),
+        ("Open tasks", [_task(t, d.today) for t in d.tasks]),
     ]
     return owners, [s for s in team if s[1]]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -16,6 +17,7 @@ from guide import slack_limits as fit
 from guide.model import Customer, Step
 from guide.ports import Email
 from guide.slack_limits import mrkdwn as mrkdwn  # callers escape with messages.mrkdwn
+from guide.stalls.model import Assessment
 
 # The buttons a flag can carry: (action id, label, style). The first four are the stall flag's
 # own; the last two undo a pause or a hand-off from the same flag.
@@ -29,6 +31,21 @@ NUDGE: Button = ("og_nudge", "Nudge", "primary")
 RESUME: Button = ("og_resume", "Resume", "primary")
 CLEAR_HAND_OFF: Button = ("og_clear_handoff", "Clear hand-off", "primary")
 FLAG_BUTTONS = (FINISH, PAUSE, HAND_OFF, NUDGE)
+# A stall flag's own answers to the stall (guide.stalls): after FLAG_BUTTONS on the flag.
+DRAFT_EMAIL: Button = ("og_draft", "Draft email", None)
+SCHEDULE_CALL: Button = ("og_call", "Schedule a call", None)
+CLOSE_CANCELLED: Button = ("og_cancel", "Close as cancelled", None)
+STALL_BUTTONS = (DRAFT_EMAIL, SCHEDULE_CALL, CLOSE_CANCELLED)
+# A link, not an action: the staff page with the customer's plan (ports.plan_link).
+VIEW_PLAN = ("og_plan", "View plan")
+BUTTON_URL = 3000  # Slack's limit on a button's url; a longer link is left off, not cut
+# How each severity looks on a flag (guide.stalls.model.SEVERITIES).
+URGENCY = {
+    "low": ":large_yellow_circle:",
+    "medium": ":large_orange_circle:",
+    "high": ":red_circle:",
+}
+SHOWN = 10  # blockers or interventions listed on a flag; the rest are counted
 # After a press, for the presser only and for a short while (guide.actions.permissions).
 UNDO: Button = ("og_undo", "Undo", None)
 
@@ -135,8 +152,9 @@ def action_value(customer_id: str, journey_id: str, step_id: str) -> str:
     return fit.cut(json.dumps({"c": customer_id}, separators=(",", ":")), fit.BUTTON_VALUE)
 
 
-def actions_block(value: str, buttons: tuple[Button, ...]) -> dict[str, Any]:
-    """A flag's row of buttons, each carrying which customer, journey and step it is about."""
+def actions_block(value: str, buttons: tuple[Button, ...], plan_url: str = "") -> dict[str, Any]:
+    """A flag's row of buttons, each carrying which customer, journey and step it is about;
+    with ``plan_url``, a last one that opens the customer's plan."""
     elements: list[dict[str, Any]] = []
     for action_id, label, style in buttons:
         button: dict[str, Any] = {
@@ -150,6 +168,16 @@ def actions_block(value: str, buttons: tuple[Button, ...]) -> dict[str, Any]:
         if action_id == FINISH[0]:
             button["confirm"] = _FINISH_CONFIRM
         elements.append(button)
+    if plan_url and len(plan_url) <= BUTTON_URL:
+        action_id, label = VIEW_PLAN
+        elements.append(
+            {
+                "type": "button",
+                "action_id": action_id,
+                "text": fit.plain(label, fit.BUTTON_TEXT),
+                "url": plan_url,
+            }
+        )
     return {"type": "actions", "block_id": "og_flag_actions", "elements": elements}
 
 
@@ -172,32 +200,88 @@ def flag_blocks(
     waited_days: int,
     owner_mention: str,
     escalated: bool,
+    assessment: Assessment | None = None,
+    plan_url: str = "",
 ) -> tuple[str, list[dict[str, Any]]]:
-    """The stall flag: what is stuck, for how long, whose move it is, and the four buttons."""
+    """The stall flag, laid out as the PRD's section 5.1: urgency, the phase and the step with
+    expected and current days, the blockers, the customer's context, suggested interventions,
+    and the buttons. The owner is mentioned in the headline when the stall is high."""
+    assessment = assessment or Assessment()
+    severity = assessment.severity or "medium"
+    timed = next((b for b in assessment.blockers if b.step_id == step.step_id), None)
+    overdue = timed.overdue_days if timed else max(0, waited_days - step.expected_days)
+    expected = waited_days - overdue if timed and overdue else step.expected_days
     who = "the customer" if step.owned_by == "customer" else "us"
-    headline = "Escalated: " if escalated else ""
     name, title = fit.typed(customer.name), fit.typed(step.title)
     text = (
-        f"{headline}{name} is stuck on '{title}' for {waited_days} business days "
-        f"(expected {step.expected_days})"
+        f"{'Escalated: ' if escalated else ''}{name} is stuck on '{title}' for {waited_days} "
+        f"business days (expected {expected}); {severity}"
     )
-    email = fit.typed(customer.email)
+    urgency = ":rotating_light: *Escalated* " if escalated else f"{URGENCY[severity]} "
+    call = f"{owner_mention}: " if severity == "high" else ""
     value = action_value(customer.customer_id, journey_id, step.step_id)
+    context = assessment.context
+    phase = fit.typed(context.phase) if context.phase else "—"
+    phase_days = (
+        f" ({context.phase_days} of {context.phase_expected_days} business days)"
+        if context.phase_expected_days
+        else ""
+    )
     blocks: list[dict[str, Any]] = [
         fit.section(
-            f"{':rotating_light: *Escalated* ' if escalated else ':warning: '}"
-            f"*{name}* is stuck on *{title}*\n"
-            f"{waited_days} business days since it was sent "
-            f"(expected {step.expected_days}). Waiting on {who}."
-        ),
+            f"{urgency}{call}*{name}* is stalled on *{title}* ({severity})\n"
+            f"Phase: *{phase}*{phase_days}. Step: {waited_days} business days since it was "
+            f"sent, expected {expected}, {_days(overdue)} overdue. Waiting on {who}."
+        )
+    ]
+    if assessment.blockers:
+        blocks.append(
+            fit.section("*Blockers*\n" + _bullets(b.describe() for b in assessment.blockers))
+        )
+    blocks.append(_context_fields(customer, assessment))
+    if assessment.interventions:
+        ideas = dict.fromkeys(i.suggestion for i in assessment.interventions)
+        blocks.append(fit.section("*Suggested interventions*\n" + _bullets(ideas)))
+    email = fit.typed(customer.email)
+    blocks.append(
         fit.context(
             f"Owner {owner_mention} · {fit.typed(customer.contact_name)} "
             f"<mailto:{email}|{email}> · "
             f"plan {fit.typed(customer.plan)} · journey `{fit.typed(journey_id)}`"
-        ),
-        actions_block(value, FLAG_BUTTONS),
-    ]
+        )
+    )
+    blocks.append(actions_block(value, (*FLAG_BUTTONS, *STALL_BUTTONS), plan_url))
     return fit.message(text, blocks)
+
+
+def _days(count: int) -> str:
+    return "1 business day" if count == 1 else f"{count} business days"
+
+
+def _bullets(lines: Iterable[str]) -> str:
+    """Typed lines as a list, at most ``SHOWN`` of them, the rest counted."""
+    items = list(lines)
+    shown = [f"• {fit.typed(line)}" for line in items[:SHOWN]]
+    if len(items) > SHOWN:
+        shown.append(f"… and {len(items) - SHOWN} more")
+    return "\n".join(shown)
+
+
+def _context_fields(customer: Customer, assessment: Assessment) -> dict[str, Any]:
+    """The customer's context as section fields: ARR, segment, days in onboarding vs target."""
+    context = assessment.context
+    target = f" of {context.target_days} target" if context.target_days else ""
+    fields = [
+        f"*ARR*\n{fit.typed(context.arr) or '—'}",
+        f"*Segment*\n{fit.typed(context.segment or customer.segment) or '—'}",
+        f"*In onboarding*\n{context.days_in_onboarding} business days{target}",
+    ]
+    return {
+        "type": "section",
+        "fields": [
+            {"type": "mrkdwn", "text": fit.cut_mrkdwn(f, fit.SECTION_FIELD_TEXT)} for f in fields
+        ],
+    }
 
 
 def escalation_blocks(

@@ -111,6 +111,7 @@ class TeamMember:
     name: str
     slack_id: str = ""
     email: str = ""
+    manager: str = ""  # who hears of their escalations; blank: og-config's 'manager'
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,12 @@ class Config:
     link_ttl_days: int = 30
     triage_thresholds: tuple[int, ...] = (3, 7, 14, 30)
     booking_link: str = ""  # a booking page Schedule a call sends instead of an invite
+
+    def manager_of(self, owner: str) -> str:
+        """Who hears of an escalation of ``owner``'s customer: their own manager from the team
+        list, else og-config's 'manager' (blank: nobody is set)."""
+        member = self.member(owner)
+        return (member.manager if member else "") or self.manager
 
     def member(self, name: str) -> TeamMember | None:
         key = name.strip().casefold()

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from guide import cells
 from guide.model import Book, Problem
 from guide.reading import RowReader
+from guide.stalls import defaults
 from guide.stalls.model import (
     ACTIVITY_KINDS,
     ANY,
@@ -54,6 +55,10 @@ def read_stall_inputs(snapshot: Snapshot, book: Book) -> StallInputs:
     inputs.arr = _read_arr(snapshot.tables.get(ONBOARDING.name))
     if table := _table(snapshot, STALL_RULES, problems):
         inputs.rules = _read_rules(table, problems)
+    if not inputs.rules:
+        # A workbook from before stall intelligence, or a tab emptied by mistake: the PRD's
+        # defaults, so stalls are still seen. Switching a rule off is its 'enabled' box.
+        inputs.rules = default_rules()
     if table := _table(snapshot, SEGMENTS, problems):
         inputs.segments = _read_segments(table, problems)
     if table := _table(snapshot, INTERVENTIONS, problems):
@@ -63,6 +68,21 @@ def read_stall_inputs(snapshot: Snapshot, book: Book) -> StallInputs:
     if table := _table(snapshot, ACTIVITY, problems):
         inputs.heard = _read_activity(table, problems, zone)
     return inputs
+
+
+def read_tasks(snapshot: Snapshot, book: Book) -> StallInputs:
+    """og-tasks alone, for the digest: the tasks and their problems."""
+    inputs = StallInputs()
+    if table := _table(snapshot, TASKS, inputs.problems):
+        inputs.tasks = _read_tasks(table, inputs.problems, ZoneInfo(book.config.timezone))
+    return inputs
+
+
+def default_rules() -> list[Rule]:
+    """The PRD's stall rules, as the setup command writes them into og-stall-rules."""
+    header = list(STALL_RULES.columns)
+    rows = [[row.get(h) for h in header] for row in defaults.STALL_RULES]
+    return _read_rules(Table(STALL_RULES.name, header, rows), [])
 
 
 def _table(snapshot: Snapshot, tab: Tab, problems: list[Problem]) -> Table | None:

@@ -1,125 +1,69 @@
-"""The daily tick's decision: (book, today) -> effects. Pure; nothing here touches the world.
+"""The daily tick's decision: (book, stall inputs, today) -> effects. Pure; nothing here touches
+the world.
 
 ``decide`` says what should happen; ``guide.tick.effects`` carries it out. Keeping them apart is
-what lets ``tick --dry-run`` print exactly what a real tick would do. A little over 250 lines
-because the effects, the tick's one vocabulary, are declared here beside the rules that ask
-for them.
+what lets ``tick --dry-run`` print exactly what a real tick would do. A customer is stalled when
+the stall engine (``guide.stalls.assess``) finds a rule of og-stall-rules firing; the flag's
+urgency is the highest severity fired, and escalation still follows og-config's "escalate after
+days" of the current step overdue. The effects themselves are declared in ``guide.tick.plan``.
+About 300 lines: the stall's decision (flag, task, escalation) reads best beside the journey's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, datetime, time
 
 from guide.calendar import business_days_between, is_business_day
-from guide.model import Book, Customer, GuideState, Problem, Step, StepSend
-
-ESCALATED = 2
-STALLED = 1
-# The 'finished by' a person reads when the guide saw every step done by itself.
-EVERY_STEP_DONE = "the guide (every step done)"
-
-
-@dataclass(frozen=True)
-class Enroll:
-    """A new row with no start date: the journey starts today."""
-
-    customer_id: str
-    started_on: date
-
-
-@dataclass(frozen=True)
-class SendStep:
-    customer_id: str
-    journey_id: str
-    step_id: str
-
-
-@dataclass(frozen=True)
-class FinishJourney:
-    """Every step is done (or a person ticked 'finished' in the sheet): the wrap-up email, the
-    journey archived. ``by`` is who the audit names, ``finished_by`` what the row says."""
-
-    customer_id: str
-    journey_id: str
-    by: str
-    finished_by: str = EVERY_STEP_DONE
-
-
-@dataclass(frozen=True)
-class Flag:
-    """Tell the owner a customer is stuck (level 1); on escalation (level 2) the live flag for the
-    step is updated to say so, or posted if there is none."""
-
-    customer_id: str
-    journey_id: str
-    step_id: str
-    waited_days: int
-    overdue_days: int
-    level: int
-
-
-@dataclass(frozen=True)
-class Escalate:
-    """Tell the manager, once per step, that a stall went past the escalation threshold; decided
-    until og-state records it done, so a failure is tried again by the next tick."""
-
-    customer_id: str
-    journey_id: str
-    step_id: str
-    waited_days: int
-    overdue_days: int
-
-
-@dataclass(frozen=True)
-class NoticeResume:
-    """A person cleared the paused box or the hand-off in the sheet: audit it and carry on."""
-
-    customer_id: str
-    what: str  # "pause" or "hand-off"
-
-
-@dataclass(frozen=True)
-class NoticePause:
-    """A person ticked the paused box in the sheet: record it as a button pause would be."""
-
-    customer_id: str
-
-
-@dataclass(frozen=True)
-class NoticeHandOff:
-    """A person typed a name into 'handed off to': record it, and tell the new owner."""
-
-    customer_id: str
-    to: str
-
-
-Effect = (
-    Enroll | SendStep | FinishJourney | Flag | Escalate | NoticeResume | NoticePause | NoticeHandOff
+from guide.model import Book, Customer, GuideState, Step, StepSend
+from guide.stalls import Assessment, StallInputs, assess, steps_done_by_events
+from guide.stalls.reading import default_rules
+from guide.stalls.timeline import customer_timeline
+from guide.stalls.words import primary_issue
+from guide.tick.plan import (
+    ESCALATED,
+    EVERY_STEP_DONE,
+    SHEET,
+    STALLED,
+    DoneByEvent,
+    Effect,
+    Enroll,
+    Escalate,
+    FinishJourney,
+    Flag,
+    NoticeHandOff,
+    NoticePause,
+    NoticeResume,
+    OpenTask,
+    SendStep,
+    Status,
+    TickPlan,
 )
 
-SHEET = "sheet"  # who the audit names for what a person did in the sheet itself
-
-
-@dataclass(frozen=True)
-class Status:
-    """One line of the tick's report: where a customer stands."""
-
-    customer_id: str
-    name: str
-    state: str
-    step: str
-    detail: str
-
-
-@dataclass
-class TickPlan:
-    today: date
-    effects: list[Effect] = field(default_factory=list)
-    statuses: list[Status] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    resting: bool = False  # not a business day: nothing is done
+__all__ = [
+    "ESCALATED",
+    "EVERY_STEP_DONE",
+    "SHEET",
+    "STALLED",
+    "DoneByEvent",
+    "Effect",
+    "Enroll",
+    "Escalate",
+    "FinishJourney",
+    "Flag",
+    "NoticeHandOff",
+    "NoticePause",
+    "NoticeResume",
+    "OpenTask",
+    "SendStep",
+    "Status",
+    "TickPlan",
+    "business_days_waited",
+    "current_step",
+    "decide",
+    "task_title",
+]
 
 
 def current_step(steps: list[Step], sends: dict[str, StepSend]) -> Step | None:
@@ -143,10 +87,14 @@ def business_days_waited(
     return business_days_between(clock_start.date(), today, holidays)
 
 
-def decide(book: Book, today: date) -> TickPlan:
-    plan = TickPlan(today=today, problems=list(book.problems))
+def decide(book: Book, today: date, extra: StallInputs | None = None) -> TickPlan:
+    """What the tick should do today. ``extra`` is what the stall tabs hold (og-stall-rules,
+    og-activity...); without it, the PRD's default rules and nothing heard."""
+    if extra is None:
+        extra = StallInputs(rules=default_rules())
+    plan = TickPlan(today=today, problems=[*book.problems, *extra.problems])
     for customer in book.customers:
-        _decide_customer(book, customer, today, plan)
+        _decide_customer(book, extra, customer, today, plan)
     if not is_business_day(today, book.config.holidays):
         # Nobody is mailed or flagged on a weekend or a team holiday; the next business day's
         # tick picks everything up. Where customers stand is still worth showing.
@@ -155,7 +103,14 @@ def decide(book: Book, today: date) -> TickPlan:
     return plan
 
 
-def _decide_customer(book: Book, customer: Customer, today: date, plan: TickPlan) -> None:
+def task_title(customer: Customer, assessment: Assessment) -> str:
+    """An intervention task's title, as the PRD words it."""
+    return f"Unblock onboarding: {customer.name} \u2013 {primary_issue(assessment)}"
+
+
+def _decide_customer(
+    book: Book, extra: StallInputs, customer: Customer, today: date, plan: TickPlan
+) -> None:
     def status(state: str, step: str = "", detail: str = "") -> None:
         plan.statuses.append(Status(customer.customer_id, customer.name, state, step, detail))
 
@@ -175,6 +130,8 @@ def _decide_customer(book: Book, customer: Customer, today: date, plan: TickPlan
     if resumes and guide_state is not None:
         # Resumed today: the days held never count toward a stall, from this tick on.
         guide_state = replace(guide_state, resumed_at=datetime.combine(today, time()))
+        # The engine reads og-state from the book: it must see the resume too (rare: a copy).
+        book = replace(book, states={**book.states, customer.customer_id: guide_state})
     plan.effects.extend(_holds(customer, guide_state))
     if customer.paused:
         note = guide_state.pause_note if guide_state else ""
@@ -191,8 +148,16 @@ def _decide_customer(book: Book, customer: Customer, today: date, plan: TickPlan
     journey_id = customer.journey_id(started_on)
     steps = book.plans[customer.plan]
     sends = book.journey_sends(journey_id)
+    by_events = _done_by_events(book, extra, customer)
+    if by_events:
+        plan.effects.extend(by_events)
+        sends = {**sends, **{d.step_id: _done(sends.get(d.step_id), d) for d in by_events}}
     step = current_step(steps, sends)
     if step is None:
+        if by_events:
+            # The wrap-up archives og-sends as read; rows this tick writes are not among them.
+            status("finishing", detail="every step done; the wrap-up goes out on the next tick")
+            return
         plan.effects.append(FinishJourney(customer.customer_id, journey_id, by="guide"))
         status("finishing", detail="every step done")
         return
@@ -201,24 +166,99 @@ def _decide_customer(book: Book, customer: Customer, today: date, plan: TickPlan
         plan.effects.append(SendStep(customer.customer_id, journey_id, step.step_id))
         status("new" if step is steps[0] else "next step", step.title, "step email goes out today")
         return
+    _decide_stall(book, extra, customer, today, plan, guide_state, journey_id, step, send)
 
-    waited = business_days_waited(send, guide_state, today, book.config.holidays)
-    overdue = waited - step.expected_days
-    if overdue <= 0:
-        status("on track", step.title, f"waiting {waited} of {step.expected_days} business days")
+
+def _decide_stall(
+    book: Book,
+    extra: StallInputs,
+    customer: Customer,
+    today: date,
+    plan: TickPlan,
+    guide_state: GuideState | None,
+    journey_id: str,
+    step: Step,
+    send: StepSend,
+) -> None:
+    """The current step is out: is the customer stalled, and has the owner (or the manager)
+    heard of this stall yet?"""
+    assessment = assess(book, extra, customer, today)
+    blocker = next((b for b in assessment.blockers if b.step_id == step.step_id), None)
+    if blocker is not None:  # the engine's days: the segment's expected days, the resume
+        waited, overdue = blocker.waited_days, blocker.overdue_days
+        expected = waited - overdue if overdue > 0 else _expected(book, extra, customer, step)
+    else:
+        waited = business_days_waited(send, guide_state, today, book.config.holidays)
+        expected = step.expected_days
+        overdue = max(0, waited - expected)
+    severity = assessment.severity
+
+    def status(state: str, detail: str) -> None:
+        plan.statuses.append(Status(customer.customer_id, customer.name, state, step.title, detail))
+
+    if severity is None:
+        if overdue > 0:
+            status("overdue", f"{waited} business days, expected {expected}; no stall rule fired")
+        else:
+            status("on track", f"waiting {waited} of {expected} business days")
         return
     level = ESCALATED if overdue >= book.config.escalate_after_days else STALLED
-    state = "escalated" if level == ESCALATED else "stalled"
-    status(state, step.title, f"{waited} business days, expected {step.expected_days}")
-    if _flagged_level(guide_state, journey_id, step.step_id) < level:
+    rules = ", ".join(dict.fromkeys(f.condition for f in assessment.fired))
+    status(
+        "escalated" if level == ESCALATED else "stalled",
+        f"{waited} business days, expected {expected}; {severity}: {rules}",
+    )
+    flagged = _flagged_level(guide_state, journey_id, step.step_id)
+    if flagged < level:
         plan.effects.append(
-            Flag(customer.customer_id, journey_id, step.step_id, waited, overdue, level)
+            Flag(
+                customer.customer_id,
+                journey_id,
+                step.step_id,
+                waited,
+                overdue,
+                level,
+                severity,
+                assessment,
+            )
         )
+    if flagged == 0:
+        # A new stall: one task for the owner. A flag that failed is decided again tomorrow;
+        # the task it brought is in og-tasks by then, so it is not made twice.
+        title = task_title(customer, assessment)
+        if not any(t.title == title for t in extra.open_tasks(customer.customer_id)):
+            plan.effects.append(OpenTask(customer.customer_id, title, customer.owner))
     # Apart from the flag: a manager's message that failed is tried again by the next tick.
     if level == ESCALATED and not _escalated(guide_state, journey_id, step.step_id):
         plan.effects.append(
             Escalate(customer.customer_id, journey_id, step.step_id, waited, overdue)
         )
+
+
+def _expected(book: Book, extra: StallInputs, customer: Customer, step: Step) -> int:
+    """The step's expected days for the customer's segment (og-segments), as assessed."""
+    found = customer_timeline(book, extra, customer).step(step.step_id)
+    return found.expected_days if found is not None else step.expected_days
+
+
+def _done_by_events(book: Book, extra: StallInputs, customer: Customer) -> list[DoneByEvent]:
+    if customer.started_on is None or not extra.heard:
+        return []
+    found = []
+    for d in steps_done_by_events(book, extra, customer):
+        event = extra.steps[(customer.plan, d.step_id)].done_when
+        found.append(DoneByEvent(customer.customer_id, d.journey_id, d.step_id, d.at, event))
+    return found
+
+
+def _done(send: StepSend | None, by: DoneByEvent) -> StepSend:
+    """The step as og-sends will hold it: done at the event's time. A step never sent gets
+    the event's time as its 'sent at' too: the customer did it before we asked."""
+    if send is not None:
+        return replace(send, done_at=by.at, done_by=f"event {by.event}")
+    return StepSend(
+        0, by.journey_id, by.customer_id, by.step_id, by.at, by.at, f"event {by.event}", 0, None
+    )
 
 
 def _same_stall(state: GuideState | None, journey_id: str, step_id: str) -> bool:

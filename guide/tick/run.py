@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from guide.model import Problem
 from guide.ports import Ports
+from guide.stalls import read_stall_inputs
 from guide.tick.decide import decide
 from guide.tick.effects import carry_out
 from guide.tick.report import TickReport
@@ -57,7 +58,8 @@ def run_tick(
         _no_collection_pauses(),
         unit_of_work(ports, clock, lease_seconds=TICK_LEASE_SECONDS, wait_seconds=wait) as work,
     ):
-        plan = decide(work.book, work.local.date())
+        extra = read_stall_inputs(work.snapshot, work.book)
+        plan = decide(work.book, work.local.date(), extra)
         report = TickReport(plan=plan, dry_run=dry_run)
         work.discard = dry_run
         if not dry_run:

@@ -197,7 +197,16 @@ def test_a_stalled_customer_is_flagged_once_with_the_four_buttons(world: World) 
     buttons = [
         e["action_id"] for b in flag["blocks"] if b["type"] == "actions" for e in b["elements"]
     ]
-    assert buttons == ["og_finish", "og_pause", "og_handoff", "og_nudge"]
+    # The four of every flag, then the stall's own answers (issue 11)
+    assert buttons == [
+        "og_finish",
+        "og_pause",
+        "og_handoff",
+        "og_nudge",
+        "og_draft",
+        "og_call",
+        "og_cancel",
+    ]
     (state,) = world.rows("og-state", "C005")
     assert (state["flag step"], state["flag level"], state["flag ts"]) == (
         "invite-teammate",
@@ -279,6 +288,9 @@ def test_every_action_the_tick_took_wrote_one_audit_row(world: World) -> None:
             ("flag", "C006"): 1,  # its first flag, escalated from the start
             ("tell manager", "C006"): 1,
             ("finish", "C009"): 1,
+            # Each new stall's intervention task (issue 11), written in the same update
+            ("open task", "C005"): 1,
+            ("open task", "C006"): 1,
         }
     )
     assert all(a["who"] == "guide" and a["at"] == TICKED_AT for a in world.after["og-audit"])

@@ -20,7 +20,16 @@ def test_a_flag_asks_before_finishing_and_leads_with_nudge() -> None:
     c, step = typed()
     _, blocks = messages.flag_blocks(c, step, J1, 4, "<@U0SAM>", escalated=False)
     buttons = {b["action_id"]: b for b in blocks[-1]["elements"]}
-    assert list(buttons) == ["og_finish", "og_pause", "og_handoff", "og_nudge"]
+    # The four of every flag, then the stall's own answers (issue 11); no plan link given
+    assert list(buttons) == [
+        "og_finish",
+        "og_pause",
+        "og_handoff",
+        "og_nudge",
+        "og_draft",
+        "og_call",
+        "og_cancel",
+    ]
     assert "confirm" in buttons["og_finish"] and "confirm" not in buttons["og_nudge"]
     assert [a for a, b in buttons.items() if b.get("style") == "primary"] == ["og_nudge"]
 

@@ -12,6 +12,7 @@ from guide.tick.decide import (
     FinishJourney,
     Flag,
     NoticeResume,
+    OpenTask,
     SendStep,
     TickPlan,
     decide,
@@ -77,10 +78,17 @@ def test_a_step_within_its_expected_days_is_on_track_and_quiet() -> None:
     assert plan.effects == [] and plan.statuses[0].state == "on track"
 
 
-def test_a_step_past_its_expected_business_days_flags_the_owner_once() -> None:
+def test_a_step_past_its_expected_days_is_overdue_but_a_stall_only_when_a_rule_fires() -> None:
+    """Issue 11: a stall is what og-stall-rules say (the PRD's defaults here), not "one day
+    past expected" as before. Connect (3 days) sent Monday: by Friday it is 1 day overdue, not
+    a stall; by the next Monday nothing has been heard for 5 business days (no_activity,
+    medium), so the owner is flagged, once, and gets one intervention task."""
     sends = [send("C1", "connect", "2026-11-02 09:00")]
-    assert tick([customer("C1")], FRI, sends=sends).effects == [
-        Flag("C1", J1, "connect", 4, 1, level=1)
+    friday = tick([customer("C1")], FRI, sends=sends)
+    assert friday.effects == [] and friday.statuses[0].state == "overdue"
+    assert tick([customer("C1")], NEXT_MON, sends=sends).effects == [
+        Flag("C1", J1, "connect", 5, 2, level=1, severity="medium"),
+        OpenTask("C1", "Unblock onboarding: Company C1 – no activity", "Sam"),
     ]
     again = tick([customer("C1")], NEXT_MON, sends=sends, states=[flag_state("connect", 1)])
     assert again.effects == [] and again.statuses[0].state == "stalled"
@@ -102,8 +110,13 @@ def test_a_flag_on_an_earlier_step_does_not_silence_a_new_stall() -> None:
         send("C1", "connect", "2026-11-02 09:00", done="2026-11-02 10:00"),
         send("C1", "invite", "2026-11-02 10:00"),
     ]
-    plan = tick([customer("C1")], FRI, sends=sends, states=[flag_state("connect", 1)])
-    assert plan.effects == [Flag("C1", J1, "invite", 4, 2, level=1)]
+    # Next Monday: Invite (2 days) is 3 days overdue and nothing heard since Connect was done
+    # 5 business days ago (no_activity). Before issue 11 this flagged on Friday, 1 day overdue.
+    plan = tick([customer("C1")], NEXT_MON, sends=sends, states=[flag_state("connect", 1)])
+    assert plan.effects == [
+        Flag("C1", J1, "invite", 5, 3, level=1, severity="medium"),
+        OpenTask("C1", "Unblock onboarding: Company C1 – no activity", "Sam"),
+    ]
 
 
 def test_past_the_escalation_threshold_the_owner_is_re_flagged_and_the_manager_told() -> None:
@@ -116,8 +129,9 @@ def test_past_the_escalation_threshold_the_owner_is_re_flagged_and_the_manager_t
         states=[flag_state("connect", 1)],
         config=config_rows(escalate_after_days="9"),
     )
+    # 12 business days without a word is high (no_activity after 10): the flag says so
     assert plan.effects == [
-        Flag("C1", J1, "connect", 12, 9, level=2),
+        Flag("C1", J1, "connect", 12, 9, level=2, severity="high"),
         Escalate("C1", J1, "connect", 12, 9),
     ]
     done = tick(

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from guide.model import Problem
 from guide.ports import AlreadyInProgress, MailerError, NotifierError
 from guide.tick.decide import (
+    DoneByEvent,
     Effect,
     Enroll,
     Escalate,
@@ -23,9 +24,10 @@ from guide.tick.decide import (
     NoticeHandOff,
     NoticePause,
     NoticeResume,
+    OpenTask,
     SendStep,
 )
-from guide.tick.effects import mail, sheet, slack
+from guide.tick.effects import mail, sheet, slack, stalls
 from guide.tick.effects.context import Outside, Receipt, TickContext
 from guide.tick.report import TickReport
 from guide.unit_of_work import Work
@@ -76,6 +78,12 @@ def _prepare(tick: TickContext, effect: Effect) -> Outside | None:
             return None
         case NoticeHandOff():
             sheet.notice_hand_off(tick, effect)
+            return None
+        case DoneByEvent():
+            stalls.done_by_event(tick, effect)
+            return None
+        case OpenTask():
+            stalls.open_task(tick, effect)
             return None
         case SendStep():
             return mail.send_step(tick, effect)

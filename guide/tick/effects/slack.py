@@ -45,7 +45,13 @@ def flag(tick: TickContext, effect: Flag) -> Outside | None:
     mention = destination[1] if destination else messages.mrkdwn(customer.owner)
     channel = update[0] if update else destination[0] if destination else ""
     text, blocks = messages.flag_blocks(
-        customer, step, effect.journey_id, effect.waited_days, mention, escalated
+        customer,
+        step,
+        effect.journey_id,
+        effect.waited_days,
+        mention,
+        escalated,
+        effect.assessment,
     )
     message = SlackMessage(channel, text, blocks)
     state = work.book.states.get(customer.customer_id)
@@ -88,8 +94,8 @@ def flag(tick: TickContext, effect: Flag) -> Outside | None:
         )
         how = "updated in" if receipt.get("updated") else "posted to"
         detail = (
-            f"{step.title}: {effect.waited_days} business days, expected "
-            f"{step.expected_days}; {how} {receipt['channel']}"
+            f"{step.title}: {effect.waited_days} business days, "
+            f"{effect.overdue_days} overdue, {effect.severity}; {how} {receipt['channel']}"
         )
         action = "escalate" if receipt.get("updated") else "flag"
         work.audit("guide", action, customer.customer_id, effect.journey_id, detail=detail)
@@ -116,7 +122,7 @@ def escalate(tick: TickContext, effect: Escalate) -> Outside | None:
     customer = tick.customer(effect.customer_id)
     step = tick.step(customer, effect.step_id)
     config = work.book.config
-    manager = config.manager
+    manager = config.manager_of(customer.owner)
     if not manager:
         tick.problem("manager", "no manager set: escalation not sent", customer.customer_id)
         return None
