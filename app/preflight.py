@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from app.secrets import SSM_NAMES
+from app.secrets import CORE_SECRETS, SSM_NAMES
 from app.secrets_store import MIN_LINK_KEY_BYTES
 
 DEFAULT_SECRETS_PATH = "/onboarding-guide"
@@ -151,7 +151,7 @@ def read_secrets(ssm: Any, path: str) -> tuple[dict[str, Any], list[Check]]:
     (the Google key parsed). Values never reach a line."""
     import json
 
-    names = {f"{path}/{name}": name for name in SSM_NAMES.values()}
+    names = {f"{path}/{name}": name for name in CORE_SECRETS}
     answer = ssm.get_parameters(Names=list(names), WithDecryption=True)
     stored = {names[p["Name"]]: p for p in answer.get("Parameters", [])}
     store = f"python -m app.cli secrets put --path {path}"

@@ -35,6 +35,8 @@ SSM_NAMES = {
     "google_service_account": "google-service-account",
     "activity_key": "activity-key",
 }
+# What every install needs; the activity key only where the product sends activity events.
+CORE_SECRETS = tuple(v for k, v in SSM_NAMES.items() if k != "activity_key")
 
 
 def load_secrets(settings: Settings) -> Secrets:

@@ -43,7 +43,7 @@ class FakeSlackServer:
         # granted scopes (sent, as Slack does, in every answer's x-oauth-scopes header) and the
         # channels the bot was invited to (None: every channel).
         self.team_id = _BOT["team_id"]
-        self.scopes: set[str] = {"chat:write"}
+        self.scopes: set[str] = {"chat:write", "commands"}
         self.bot_channels: set[str] | None = None
         self._faults: dict[str, deque[tuple[int, dict[str, Any], dict[str, str]]]] = defaultdict(
             deque

@@ -171,7 +171,7 @@ def install(aws: None, sheets: FakeSheetsServer, urls: FunctionUrls) -> Iterator
     sheets.create_spreadsheet(SHEET, workbook({"sender": SENDER, "slack channel": CHANNEL}))
     verify("example.com")
     with FakeSlackServer(token=TOKEN) as slack:
-        slack.scopes = {"chat:write", "channels:read"}
+        slack.scopes = {"chat:write", "commands", "channels:read"}
         setup = Install(
             boto3.client("ssm"),
             SesAccount(boto3.client("sesv2")),
@@ -350,7 +350,7 @@ def test_given_no_channels_read_scope_then_the_channel_is_left_to_check_by_hand(
     install: Install,
 ) -> None:
     """The guide needs only chat:write; membership is then unknown, which is not a failure."""
-    install.slack.scopes = {"chat:write"}
+    install.slack.scopes = {"chat:write", "commands"}
     code, lines = install.run()
     assert code == 0
     expected = "– Slack fallback channel: not visible without channels:read: invite the bot to"

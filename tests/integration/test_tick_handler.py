@@ -94,7 +94,7 @@ def test_the_scheduled_tick_runs_and_returns_its_counts(local: Local) -> None:
     kinds = [e.kind for e in read_outbox(local.outbox)]
     assert kinds.count("mail") == 4 and kinds.count("slack") == 3  # flags, and the manager
     audit = sheet(local.workbook)["og-audit"]
-    assert len(audit) == 1 + 8
+    assert len(audit) == 1 + 8 + 2  # and a task opened for each of the two new stalls
 
 
 def test_a_retried_invocation_in_a_warm_container_sends_nothing_new(local: Local) -> None:
@@ -147,8 +147,9 @@ def test_cli_dry_run_prints_the_decided_effects_and_changes_nothing(
         "Acme Analytics (C001): enroll, journey starts 2026-11-23",
         "Birchwood Co (C002): email step 'connect-data'",
         "Dune Logistics (C004): email step 'invite-teammate'",
-        "Evergreen Health (C005): flag the owner, 'invite-teammate' 8 business days",
-        "Fjord Travel (C006): escalate the owner's flag, 'connect-data' 18 business days",
+        "Evergreen Health (C005): flag the owner (high), 'invite-teammate' 8 business days",
+        "Evergreen Health (C005): open a task for Sam Rivera: Unblock onboarding",
+        "Fjord Travel (C006): escalate the owner's flag (high), 'connect-data' 18 business days",
         "Fjord Travel (C006): tell the manager",
         "Indigo Studio (C009): finish (wrap-up email, archive journey)",
     ]:
