@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from guide.calendar import team_time
 from guide.funnel import Funnel, funnel
-from guide.funnel_journeys import read_archive
+from guide.funnel_journeys import read_past
 from guide.model import Problem
 from guide.ports import Workbook
 from guide.reading import read_book
@@ -42,7 +42,7 @@ def funnel_from_snapshot(
         raise WorkbookBroken(broken)
     book = read_book(snapshot)
     problems = list(book.problems)
-    archive = read_archive(snapshot[SENDS_ARCHIVE.name], ZoneInfo(book.config.timezone), problems)
+    archive = read_past(snapshot[SENDS_ARCHIVE.name], ZoneInfo(book.config.timezone), problems)
     # No audit: nothing cancels a journey yet (see funnel_journeys.CANCEL_ACTION), and og-audit
     # is the one tab that grows faster than the archive.
     today = team_time(now, book.config.timezone).date()
