@@ -107,7 +107,11 @@ def read_past(table: Table, zone: tzinfo, problems: list[Problem]) -> Past:
     steps_of, archived_on = past.steps, past.archived_on
     day = StampDays(partial(_moment, zone=zone))
     last_id, steps, latest = "", {}, NO_DAY
-    for offset, raw in _rows(table):
+    width = _width(table)
+    pad: list[CellValue] = [None] * width
+    for offset, raw in enumerate(table.rows):
+        if len(raw) < width:  # as in _rows, inlined: this runs for every row of the archive
+            raw = [*raw, *pad[: width - len(raw)]]
         journey_id, step_id = raw[j], raw[st]
         journey_id = journey_id.strip() if type(journey_id) is str else cells.text(journey_id)
         step_id = step_id.strip() if type(step_id) is str else cells.text(step_id)
@@ -152,9 +156,13 @@ def _positions(table: Table) -> list[int]:
     return [pos.get(name, max(pos.values(), default=0) + 1) for name in _COLUMNS]
 
 
+def _width(table: Table) -> int:
+    """How many cells a row is padded to: one past the last column read, always empty."""
+    return max(table.positions().values(), default=0) + 2
+
+
 def _rows(table: Table) -> Iterator[tuple[int, list[CellValue]]]:
-    pos = table.positions()
-    width = max(pos.values(), default=0) + 2
+    width = _width(table)
     pad: list[CellValue] = [None] * width
     for offset, raw in enumerate(table.rows):
         # the Sheets API leaves out the empty cells at a row's end
