@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -210,7 +211,8 @@ class _Tally:
 
     @property
     def stalls(self) -> int:
-        return self.open_stalls + sum(1 for days in self.took if days > self.expected)
+        took = sorted(self.took)
+        return self.open_stalls + len(took) - bisect_right(took, self.expected)
 
     def add(self, other: _Tally) -> None:
         self.took.extend(other.took)
@@ -229,24 +231,24 @@ class _Group:
         self.on_time = 0
         expected = plan.expected if plan is not None else {}
         self.steps = {step_id: _Tally(days) for step_id, days in expected.items()}
-        self._steps = list(self.steps.items())
+        self._steps = [(step_id, t, t.took) for step_id, t in self.steps.items()]
 
     def add(self, j: JourneyDays, total: int, today: int, count: BusinessDayCount) -> float | None:
         """Count one journey in; its business days to finish if it finished on a known day."""
-        self.outcomes[j.outcome] = self.outcomes.get(j.outcome, 0) + 1
+        _id, _plan, _segment, started_on, outcome, finished_on, steps = j
+        self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
         days: float | None = None
-        if j.outcome == FINISHED and j.finished_on:
-            days = float(count.between(j.started_on, j.finished_on))
+        if outcome == FINISHED and finished_on:
+            days = float(count.between(started_on, finished_on))
             self.days.append(days)
             self.due += 1
             self.on_time += days <= total
-        elif j.outcome == RUNNING and count.between(j.started_on, today) > total:
+        elif outcome == RUNNING and count.between(started_on, today) > total:
             self.due += 1  # late, whatever happens next
-        ended = j.outcome != RUNNING
-        steps, by_today = j.steps, count[today]
+        ended, by_today = outcome != RUNNING, count[today]
         # This runs for every step of every journey: count.between inlined, and a done send
         # only noted (its stall is counted once, from the days it took, by _Tally.stalls).
-        for step_id, t in self._steps:
+        for step_id, t, took in self._steps:
             dates = steps.get(step_id)
             if dates is None:
                 continue
@@ -254,7 +256,7 @@ class _Group:
             if not sent:
                 continue
             if done:
-                t.took.append(count[done] - count[sent] if done > sent else 0)
+                took.append(count[done] - count[sent] if done > sent else 0)
                 continue
             stalled = (by_today - count[sent] if today > sent else 0) > t.expected
             if stalled or ended:
