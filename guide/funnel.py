@@ -16,27 +16,33 @@ og-config holidays skipped), as everywhere else in the guide.
 
 Longer than most modules: the result's shape and the one pass that fills it read best together;
 gathering the journeys lives in ``funnel_journeys`` and reading the workbook in ``funnel_read``.
+Days are ordinals (``day_numbers``) and each journey is counted straight into its plan and
+segment's tallies: the report covers tens of thousands of journeys, hundreds of thousands of
+steps (``bench/report_bench.py``); tests/unit/funnel_reference.py is the same funnel written
+plainly, which the tests hold this one to.
 """
 
 from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Callable, Iterable, Sequence
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from functools import lru_cache, partial
+from datetime import date
 
-from guide.calendar import business_days_between
+from guide.day_numbers import BusinessDayCount
 from guide.funnel_journeys import (
     CANCELLED,
     FINISHED,
     REPLACED,
     RUNNING,
     ArchivedSend,
-    Journey,
+    JourneyDays,
+    Past,
     cancelled_journeys,
     journeys,
+    past_of,
 )
 from guide.model import Book, Step
 from guide.trail import TrailEntry
@@ -125,19 +131,9 @@ def _rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-@dataclass
-class _Measured:
-    """One journey's numbers, worked out once and reused by every group it belongs to."""
-
-    journey: Journey
-    days: int | None  # business days to finish
-    on_time: bool | None  # None: not decided yet, or not counted (cancelled, re-enrolled)
-    steps: dict[str, tuple[bool, bool, int | None, bool]]  # decided, done, days, stalled
-
-
 def funnel(
     book: Book,
-    archive: Iterable[ArchivedSend],
+    archive: Iterable[ArchivedSend] | Past,
     audit: Iterable[TrailEntry],
     start: date,
     end: date,
@@ -145,165 +141,175 @@ def funnel(
     today: date | None = None,
 ) -> Funnel:
     """The funnel of the journeys started from ``start`` to ``end`` (both included), as it
-    stands ``today`` (default ``end``). ``audit`` is og-audit's entries, for cancellations."""
+    stands ``today`` (default ``end``). ``archive`` is og-sends-archive's rows, or already
+    gathered by journey (``funnel_journeys.read_past``); ``audit`` is og-audit's entries, for
+    cancellations."""
     today = today or end
-    # Journeys share their dates (a business day is sent and done on by many), so the same few
-    # thousand spans come back hundreds of thousands of times.
-    days_between = lru_cache(maxsize=None)(partial(_business_days, holidays=book.config.holidays))
-    chosen = [
-        j
-        for j in journeys(book, archive, cancelled_journeys(audit))
-        if start <= j.started_on <= end
-    ]
-    unknown = sorted({j.plan for j in chosen if j.plan not in book.plans})
-    measured = [
-        _measure(j, book.plans[j.plan], today, days_between) for j in chosen if j.plan in book.plans
-    ]
-    by_plan: dict[str, list[_Measured]] = {}
-    by_group: dict[tuple[str, str], list[_Measured]] = {}
-    for m in measured:
-        by_plan.setdefault(m.journey.plan, []).append(m)
-        by_group.setdefault((m.journey.plan, m.journey.segment), []).append(m)
-    # Each journey's steps are tallied once, per plan and segment; a plan adds its segments up.
-    tallies = {key: _tally(ms) for key, ms in by_group.items()}
-    plan_tallies: dict[str, dict[str, _Tally]] = {}
-    for (p, _segment), tally in sorted(tallies.items()):
-        merged = plan_tallies.setdefault(p, {})
-        for step_id, t in tally.items():
-            merged.setdefault(step_id, _Tally()).add(t)
+    past = archive if isinstance(archive, Past) else past_of(archive)
+    count = BusinessDayCount(book.config.holidays)
+    chosen = journeys(book, past, cancelled_journeys(audit), start, end)
+    unknown: set[str] = set()
+    groups: dict[tuple[str, str], _Group] = {}
+    weeks: dict[int, list[float]] = {}
+    plans = {p: _PlanDays(steps) for p, steps in book.plans.items()}
+    now = today.toordinal()
+    for j in chosen:
+        plan = plans.get(j.plan)
+        if plan is None:
+            unknown.add(j.plan)
+            continue
+        group = groups.get((j.plan, j.segment))
+        if group is None:
+            group = groups[j.plan, j.segment] = _Group(plan)
+        days = group.add(j, plan.total, now, count)
+        if days is not None:
+            monday = j.finished_on - (j.finished_on - 1) % 7  # ordinal 1 is a Monday
+            weeks.setdefault(monday, []).append(days)
+    by_plan: dict[str, _Group] = {}
+    for (p, _segment), group in sorted(groups.items()):
+        by_plan.setdefault(p, _Group(plans[p])).merge(group)
+    overall = _Group()
+    for group in by_plan.values():
+        overall.merge(group, steps=False)
     return Funnel(
         start=start,
         end=end,
         today=today,
-        overall=_group("", "", measured, [], {}),
-        plans=tuple(
-            _group(p, "", ms, book.plans[p], plan_tallies[p]) for p, ms in sorted(by_plan.items())
+        overall=_group("", "", overall, []),
+        plans=tuple(_group(p, "", g, book.plans[p]) for p, g in sorted(by_plan.items())),
+        groups=tuple(_group(p, s, g, book.plans[p]) for (p, s), g in sorted(groups.items())),
+        weeks=tuple(
+            WeekPoint(date.fromordinal(week), len(days), float(statistics.median(days)))
+            for week, days in sorted(weeks.items())
         ),
-        groups=tuple(
-            _group(p, s, ms, book.plans[p], tallies[p, s])
-            for (p, s), ms in sorted(by_group.items())
-        ),
-        weeks=_weeks(measured),
-        unknown_plans=tuple(unknown),
+        unknown_plans=tuple(sorted(unknown)),
     )
 
 
-def _business_days(start: date, end: date, holidays: frozenset[date]) -> int:
-    return business_days_between(start, end, holidays)
+class _PlanDays:
+    """A plan's numbers every journey of it is measured against."""
 
-
-def _measure(
-    journey: Journey, plan: list[Step], today: date, days_between: Callable[[date, date], int]
-) -> _Measured:
-    total = sum(s.expected_days for s in plan)
-    days = on_time = None
-    if journey.outcome == FINISHED and journey.finished_on is not None:
-        days = days_between(journey.started_on, journey.finished_on)
-        on_time = days <= total
-    elif journey.outcome == RUNNING and (days_between(journey.started_on, today) > total):
-        on_time = False
-    ended = journey.outcome != RUNNING
-    steps: dict[str, tuple[bool, bool, int | None, bool]] = {}
-    for step in plan:
-        dates = journey.steps.get(step.step_id)
-        if dates is None:
-            continue
-        sent, done = dates
-        if sent is None:
-            continue
-        if done is not None:
-            took = days_between(sent, done)
-            steps[step.step_id] = (True, True, took, took > step.expected_days)
-        else:
-            stalled = days_between(sent, today) > step.expected_days
-            steps[step.step_id] = (stalled or ended, False, None, stalled)
-    return _Measured(journey, days, on_time, steps)
+    def __init__(self, steps: list[Step]) -> None:
+        self.total = sum(s.expected_days for s in steps)
+        # by step id: a plan that lists one twice counts it once, by the later row's days
+        self.expected = {s.step_id: s.expected_days for s in steps}
 
 
 @dataclass
 class _Tally:
-    """One step's counts over some journeys."""
+    """One step's counts over some journeys: the days each done send took, and the open sends
+    decided (past the step's days, or of a journey that ended) and stalled."""
 
-    reached: int = 0
-    completed: int = 0
-    stalls: int = 0
-    took: list[float] = field(default_factory=list)
+    expected: int
+    took: list[int] = field(default_factory=list)
+    open_decided: int = 0
+    open_stalls: int = 0
+
+    @property
+    def reached(self) -> int:
+        return len(self.took) + self.open_decided
+
+    @property
+    def stalls(self) -> int:
+        took = sorted(self.took)
+        return self.open_stalls + len(took) - bisect_right(took, self.expected)
 
     def add(self, other: _Tally) -> None:
-        self.reached += other.reached
-        self.completed += other.completed
-        self.stalls += other.stalls
         self.took.extend(other.took)
+        self.open_decided += other.open_decided
+        self.open_stalls += other.open_stalls
 
 
-def _tally(measured: list[_Measured]) -> dict[str, _Tally]:
-    tallies: dict[str, _Tally] = {}
-    for m in measured:
-        for step_id, (decided, done, days, stalled) in m.steps.items():
-            t = tallies.get(step_id)
-            if t is None:
-                t = tallies[step_id] = _Tally()
-            t.reached += decided
-            t.completed += done
-            t.stalls += stalled
-            if days is not None:
-                t.took.append(days)
-    return tallies
+class _Group:
+    """The counts of some journeys, each added once: a plan and segment's; a plan merges its
+    segments', and every journey together merges the plans' without their steps."""
+
+    def __init__(self, plan: _PlanDays | None = None) -> None:
+        self.outcomes: dict[str, int] = {}
+        self.days: list[float] = []  # business days to finish, of the finished
+        self.due = 0
+        self.on_time = 0
+        expected = plan.expected if plan is not None else {}
+        self.steps = {step_id: _Tally(days) for step_id, days in expected.items()}
+        self._steps = [(step_id, t, t.took) for step_id, t in self.steps.items()]
+
+    def add(self, j: JourneyDays, total: int, today: int, count: BusinessDayCount) -> float | None:
+        """Count one journey in; its business days to finish if it finished on a known day."""
+        _id, _plan, _segment, started_on, outcome, finished_on, steps = j
+        self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
+        days: float | None = None
+        if outcome == FINISHED and finished_on:
+            days = float(count.between(started_on, finished_on))
+            self.days.append(days)
+            self.due += 1
+            self.on_time += days <= total
+        elif outcome == RUNNING and count.between(started_on, today) > total:
+            self.due += 1  # late, whatever happens next
+        ended, by_today = outcome != RUNNING, count[today]
+        # This runs for every step of every journey: count.between inlined, and a done send
+        # only noted (its stall is counted once, from the days it took, by _Tally.stalls).
+        for step_id, t, took in self._steps:
+            dates = steps.get(step_id)
+            if dates is None:
+                continue
+            sent, done = dates
+            if not sent:
+                continue
+            if done:
+                took.append(count[done] - count[sent] if done > sent else 0)
+                continue
+            stalled = (by_today - count[sent] if today > sent else 0) > t.expected
+            if stalled or ended:
+                t.open_decided += 1
+                t.open_stalls += stalled
+        return days
+
+    def merge(self, other: _Group, *, steps: bool = True) -> None:
+        for outcome, n in other.outcomes.items():
+            self.outcomes[outcome] = self.outcomes.get(outcome, 0) + n
+        self.days.extend(other.days)
+        self.due += other.due
+        self.on_time += other.on_time
+        if steps:
+            for step_id, t in other.steps.items():
+                self.steps.setdefault(step_id, _Tally(t.expected)).add(t)
 
 
-def _group(
-    plan: str,
-    segment: str,
-    measured: list[_Measured],
-    steps: list[Step],
-    tallies: dict[str, _Tally],
-) -> GroupStats:
-    outcomes = [m.journey.outcome for m in measured]
-    days = [float(m.days) for m in measured if m.days is not None]
-    decided = [m.on_time for m in measured if m.on_time is not None]
-    all_stalls = sum(t.stalls for t in tallies.values())
-    per_step = tuple(_step(step, tallies.get(step.step_id, _Tally()), all_stalls) for step in steps)
+def _group(plan: str, segment: str, g: _Group, steps: list[Step]) -> GroupStats:
+    stalls = {step_id: t.stalls for step_id, t in g.steps.items()}
+    all_stalls = sum(stalls.values())
+    per_step = tuple(
+        _step(step, g.steps.get(step.step_id), stalls.get(step.step_id, 0), all_stalls)
+        for step in steps
+    )
     return GroupStats(
         plan=plan,
         segment=segment,
-        started=len(measured),
-        finished=outcomes.count(FINISHED),
-        cancelled=outcomes.count(CANCELLED),
-        in_progress=outcomes.count(RUNNING),
-        reenrolled=outcomes.count(REPLACED),
-        due=len(decided),
-        on_time=sum(decided),
-        on_time_rate=_rate(sum(decided), len(decided)),
-        median_days=_median(days),
-        p90_days=percentile(days, 0.9),
+        started=sum(g.outcomes.values()),
+        finished=g.outcomes.get(FINISHED, 0),
+        cancelled=g.outcomes.get(CANCELLED, 0),
+        in_progress=g.outcomes.get(RUNNING, 0),
+        reenrolled=g.outcomes.get(REPLACED, 0),
+        due=g.due,
+        on_time=g.on_time,
+        on_time_rate=_rate(g.on_time, g.due),
+        median_days=_median(g.days),
+        p90_days=percentile(g.days, 0.9),
         expected_days=sum(s.expected_days for s in steps),
         steps=per_step,
     )
 
 
-def _step(step: Step, t: _Tally, all_stalls: int) -> StepStats:
+def _step(step: Step, t: _Tally | None, stalls: int, all_stalls: int) -> StepStats:
+    reached, took = (t.reached, t.took) if t is not None else (0, [])
     return StepStats(
         step_id=step.step_id,
         title=step.title,
         expected_days=step.expected_days,
-        reached=t.reached,
-        completed=t.completed,
-        completion_rate=_rate(t.completed, t.reached),
-        median_days=_median(t.took),
-        stalls=t.stalls,
-        stall_share=_rate(t.stalls, all_stalls),
-    )
-
-
-def _weeks(measured: list[_Measured]) -> tuple[WeekPoint, ...]:
-    by_week: dict[date, list[float]] = {}
-    for m in measured:
-        finished_on = m.journey.finished_on
-        if m.days is None or finished_on is None:
-            continue
-        monday = finished_on - timedelta(days=finished_on.weekday())
-        by_week.setdefault(monday, []).append(float(m.days))
-    return tuple(
-        WeekPoint(week, len(days), float(statistics.median(days)))
-        for week, days in sorted(by_week.items())
+        reached=reached,
+        completed=len(took),
+        completion_rate=_rate(len(took), reached),
+        median_days=_median(took),
+        stalls=stalls,
+        stall_share=_rate(stalls, all_stalls),
     )
