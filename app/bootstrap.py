@@ -29,6 +29,7 @@ def build_ports(settings: Settings, secrets: Secrets) -> Ports:
         signer=LinkSigner(secrets.link_key),
         done_url=settings.done_url,
         effect_workers=1 if local_outbox else NETWORK_EFFECT_WORKERS,
+        timezone=settings.timezone,
     )
 
 

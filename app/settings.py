@@ -30,8 +30,8 @@ class Settings:
     secrets_path: str  # SSM Parameter Store: one SecureString per secret under this path
     lock_table: str
     idempotency_table: str
-    # Secrets may come straight from the environment locally; in Lambda they come from
-    # Secrets Manager (``secret_name``) and these stay empty. Never in a repr: settings get logged.
+    # Secrets may come straight from the environment locally; in Lambda they come from SSM
+    # (``secrets_path``) or Secrets Manager (``secret_name``) and these stay empty. Never in a repr: settings get logged.
     slack_bot_token: str = field(repr=False)
     slack_signing_secret: str = field(repr=False)
     link_key: str = field(repr=False)
@@ -43,6 +43,8 @@ class Settings:
     # The SES configuration set whose events (bounces, complaints...) reach the telemetry
     # function; empty sends without one (locally, and in a stack without telemetry).
     ses_configuration_set: str = ""
+    # The stack's TimeZone parameter: the schedules run in it, so it wins over og-config's.
+    timezone: str = ""
 
     @property
     def local_workbook(self) -> bool:
@@ -79,6 +81,7 @@ class Settings:
             link_key=get("OG_LINK_KEY"),
             google_credentials_file=get("GOOGLE_APPLICATION_CREDENTIALS"),
             activity_key=get("OG_ACTIVITY_KEY"),
+            timezone=get("OG_TIMEZONE"),
             lambda_function_name=get("AWS_LAMBDA_FUNCTION_NAME"),
             ses_configuration_set=get("OG_SES_CONFIGURATION_SET"),
         )

@@ -20,7 +20,7 @@ from guide.model import Problem
 from guide.ports import AlreadyInProgress, Email, MailerError, Ports
 from guide.reading import read_book
 from guide.stalls.reading import read_tasks
-from guide.unit_of_work import WorkbookBroken, structural_problems
+from guide.unit_of_work import WorkbookBroken, book_in_deployed_zone, structural_problems
 from sheets.schema import APPEND_ONLY, TICK_READS
 
 EMPTY_WEEK_OFF = (
@@ -44,7 +44,7 @@ def send_digest(ports: Ports, now: datetime) -> DigestRun:
     broken = structural_problems(snapshot)
     if broken:
         raise WorkbookBroken(broken)
-    book = read_book(snapshot)
+    book = book_in_deployed_zone(ports, read_book(snapshot))
     config = book.config
     today = team_time(now, config.timezone).date()
     tasks = read_tasks(snapshot, book)

@@ -196,6 +196,9 @@ class Ports:
     # How many outside effects a tick runs at once: network-bound providers (SES, Slack) gain
     # from a few; the local outbox is CPU-bound, where threads only contend for the GIL.
     effect_workers: int = 1
+    # The deployment's time zone (the stack's TimeZone parameter), which the schedules run in:
+    # when set it wins over og-config's, and a disagreement is reported (guide.unit_of_work).
+    timezone: str = ""
 
     @property
     def resume_url(self) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -117,6 +117,26 @@ def structural_problems(snapshot: Snapshot, tabs: Sequence[Tab] = STRUCTURAL) ->
     return problems
 
 
+def book_in_deployed_zone(ports: Ports, book: Book) -> Book:
+    """The schedules run in the stack's time zone, so the tick must count days in it too: when
+    og-config says another, the stack's wins and the sheet is told, rather than the two
+    silently disagreeing about what "today" is."""
+    wanted = ports.timezone
+    if not wanted or wanted == book.config.timezone:
+        return book
+    book.problems.append(
+        Problem(
+            "og-config",
+            None,
+            "timezone",
+            f"og-config says {book.config.timezone!r} but the stack runs in {wanted!r} "
+            f"(its TimeZone parameter), which is used: set og-config's timezone to {wanted}",
+        )
+    )
+    book.config = replace(book.config, timezone=wanted)
+    return book
+
+
 def at(now: datetime) -> Clock:
     """A clock that does not depend on the workbook's settings."""
     return lambda _config: now
@@ -147,7 +167,7 @@ def unit_of_work(
         broken = structural_problems(snapshot)
         if broken:
             raise WorkbookBroken(broken)
-        book = read_book(snapshot)
+        book = book_in_deployed_zone(ports, read_book(snapshot))
         now = clock(book.config)
         work = Work(ports, snapshot, book, now, team_time(now, book.config.timezone))
         yield work
