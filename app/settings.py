@@ -31,7 +31,8 @@ class Settings:
     lock_table: str
     idempotency_table: str
     # Secrets may come straight from the environment locally; in Lambda they come from SSM
-    # (``secrets_path``) or Secrets Manager (``secret_name``) and these stay empty. Never in a repr: settings get logged.
+    # (``secrets_path``) or Secrets Manager (``secret_name``) and these stay empty. Never in a
+    # repr: settings get logged.
     slack_bot_token: str = field(repr=False)
     slack_signing_secret: str = field(repr=False)
     link_key: str = field(repr=False)
