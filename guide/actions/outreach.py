@@ -13,12 +13,12 @@ for bounces and complaints.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
-from guide import audit, commands, messages
+from guide import commands, messages
 from guide.actions.context import CustomerWork, Done, not_finished
-from guide.actions.steps import send_once
+from guide.actions.steps import count_reminder, send_once
 from guide.calendar import business_days_between
 from guide.cells import stamp
 from guide.commands import ActionError, AlreadyDone
@@ -29,7 +29,7 @@ from guide.stalls.drafts import fill
 from guide.stalls.model import Intervention
 from guide.tick.decide import current_step
 from guide.workbook import Snapshot
-from sheets.schema import ACTIVITY, SENDS
+from sheets.schema import ACTIVITY
 
 BODY_LIMIT = 3000  # the modal's body input; Slack allows 3000 characters in one
 OUTREACH = "mail event"  # og-activity kind of the team's own emails; see the module docstring
@@ -116,8 +116,6 @@ def send_draft(unit: CustomerWork, command: commands.SendDraft) -> Done:
     # The count is in the key, as for a nudge: a retried submission finds its email sent.
     key = f"mail:draft:{unit.journey_id}:{step.step_id}:{count}"
     unit.after_commit(send_once(unit, key, email, "The email"))
-    unit.changes.set(SENDS.name, send.row, "reminders sent", count)
-    unit.changes.set(SENDS.name, send.row, "last reminded", unit.when)
     unit.changes.append(
         ACTIVITY.name,
         {
@@ -128,12 +126,11 @@ def send_draft(unit: CustomerWork, command: commands.SendDraft) -> Done:
             "detail": f"'{subject}' by {command.by} about '{step.title}'",
         },
     )
-    after = replace(send, reminders=count, last_reminded=unit.local)
-    unit.audit(
+    count_reminder(
+        unit,
+        send,
         command.by,
         "send draft",
-        audit.view(c, sends=[send]),
-        audit.view(c, sends=[after]),
         f"email '{subject}' about '{step.title}' to {c.email} (reminder {count})",
     )
     return Done(

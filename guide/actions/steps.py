@@ -40,6 +40,17 @@ def finish(unit: CustomerWork, command: commands.Finish) -> Done:
     )
 
 
+def count_reminder(unit: CustomerWork, send: StepSend, by: str, action: str, detail: str) -> None:
+    """One more reminder on the step's og-sends row (a nudge, a sent draft), audited with the
+    row before and after so an undo can put the count back."""
+    count = send.reminders + 1
+    unit.changes.set(SENDS.name, send.row, "reminders sent", count)
+    unit.changes.set(SENDS.name, send.row, "last reminded", unit.when)
+    after = replace(send, reminders=count, last_reminded=unit.local)
+    c = unit.customer
+    unit.audit(by, action, audit.view(c, sends=[send]), audit.view(c, sends=[after]), detail)
+
+
 def send_once(unit: CustomerWork, key: str, email: Email, what: str) -> AfterCommit:
     """An email sent once through the ledger after the write; a failure is a warning."""
 
@@ -96,14 +107,11 @@ def nudge(unit: CustomerWork, command: commands.Nudge) -> Done:
     # The count is in the key: a retried press finds its email sent, a later nudge sends anew.
     key = f"mail:nudge:{unit.journey_id}:{step.step_id}:{count}"
     unit.after_commit(send_once(unit, key, email, "The reminder"))
-    unit.changes.set(SENDS.name, send.row, "reminders sent", count)
-    unit.changes.set(SENDS.name, send.row, "last reminded", unit.when)
-    after = replace(send, reminders=count, last_reminded=unit.local)
-    unit.audit(
+    count_reminder(
+        unit,
+        send,
         command.by,
         "nudge",
-        audit.view(c, sends=[send]),
-        audit.view(c, sends=[after]),
         f"'{step.title}' re-sent to {c.email} (reminder {count}), subject '{email.subject}'",
     )
     return Done(
