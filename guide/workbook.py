@@ -48,14 +48,32 @@ class Table:
         """(sheet row number, {column: value}) for every non-blank data row."""
         pos = self.positions()
         for offset, raw in enumerate(self.rows):
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw):
+            if _blank(raw):
                 continue
             record = {name: (raw[i] if i < len(raw) else None) for name, i in pos.items()}
             yield FIRST_DATA_ROW + offset, record
 
+    def columns(self, *names: str) -> Iterator[tuple[int, list[CellValue]]]:
+        """(sheet row number, [each named column's value]) for the rows ``records`` yields: a
+        big tab read by position, without a dict per row. A column not in the header is None."""
+        pos = self.positions()
+        at = [pos.get(name, -1) for name in names]
+        for offset, raw in enumerate(self.rows):
+            if _blank(raw):
+                continue
+            width = len(raw)
+            yield FIRST_DATA_ROW + offset, [raw[i] if 0 <= i < width else None for i in at]
+
     @property
     def last_row(self) -> int:
         return FIRST_DATA_ROW + len(self.rows) - 1
+
+
+def _blank(raw: list[CellValue]) -> bool:
+    for v in raw:
+        if v is not None and not (isinstance(v, str) and not v.strip()):
+            return False
+    return True
 
 
 @dataclass
