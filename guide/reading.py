@@ -211,7 +211,8 @@ def _read_sends(
             )
         except cells.CellError:  # rare: read the row again cell by cell, for its problems
             send = _send(
-                RowReader(SENDS.name, row, dict(zip(_SEND_COLUMNS, values)), problems), zone
+                RowReader(SENDS.name, row, dict(zip(_SEND_COLUMNS, values, strict=True)), problems),
+                zone,
             )
         journey = sends.setdefault(journey_id, {})
         if step_id in journey:

@@ -70,10 +70,9 @@ class Table:
 
 
 def _blank(raw: list[CellValue]) -> bool:
-    for v in raw:
-        if v is not None and not (isinstance(v, str) and not v.strip()):
-            return False
-    return True
+    if raw and type(raw[0]) is str and raw[0].strip():
+        return False  # the common case, an id in the first column, without a generator
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in raw)
 
 
 @dataclass
