@@ -109,7 +109,14 @@ def _moments(zone: tzinfo) -> Callable[[CellValue], datetime | None]:
 
 
 def _days(zone: tzinfo) -> Callable[[CellValue], date | None]:
-    return partial(cells.optional_day, zone=zone)
+    """``cells.optional_day``, each distinct text read once (start days repeat)."""
+    moments = cells.Moments(zone)
+
+    def day(value: CellValue) -> date | None:
+        found = moments[value]
+        return None if found is None else found.date()
+
+    return day
 
 
 def _read_customers(
@@ -206,7 +213,7 @@ def _read_sends(
                 moments[values[3]],
                 moments[values[4]],
                 text(values[5]),
-                _count(values[6]),
+                values[6] if type(values[6]) is int and values[6] >= 0 else _count(values[6]),
                 moments[values[7]],
             )
         except cells.CellError:  # rare: read the row again cell by cell, for its problems
