@@ -291,7 +291,8 @@ def assess(book: Book, extra: StallInputs, customer: Customer, today: date) -> A
     if current is None:
         return Assessment(context=context)
     for t in work.timeline.steps:
-        work.open_step(t)
+        if t.step.step_id in work.sends:  # a step never sent is nobody's blocker yet
+            work.open_step(t)
     spent, expected = work.phase(current)
     work.silence(current)
     kinds = work.kinds(current)
