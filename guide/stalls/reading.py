@@ -121,10 +121,10 @@ def _read_arr(table: Table | None) -> dict[str, str]:
     if table is None or not table.exists or "arr" not in table.positions():
         return {}
     found = {}
-    for _, record in table.records():
-        arr = cells.text(record.get("arr"))
+    for _, (customer_id, raw_arr) in table.columns("customer id", "arr"):
+        arr = cells.text(raw_arr)
         if arr:
-            found[cells.text(record.get("customer id"))] = arr
+            found[cells.text(customer_id)] = arr
     return found
 
 
