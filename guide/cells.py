@@ -136,6 +136,24 @@ def optional_moment(value: CellValue, *, zone: tzinfo = UTC) -> datetime | None:
     return None if text(value) == "" else moment(value, zone=zone)
 
 
+class Moments(dict[CellValue, datetime | None]):
+    """Cell value -> ``optional_moment(value, zone=zone)``, learnt on first sight: a tick reads
+    the same stamps over and over (every send of a day at the hour the tick ran), and one
+    datetime shared by them all is less memory too. Only text and None are remembered, because
+    a dict would take ``True`` for ``1`` and two aware moments of one instant for one; a cell
+    that is not a moment raises ``CellError`` every time."""
+
+    def __init__(self, zone: tzinfo = UTC) -> None:
+        super().__init__()
+        self.zone = zone
+
+    def __missing__(self, value: CellValue) -> datetime | None:
+        found = optional_moment(value, zone=self.zone)
+        if type(value) is str or value is None:
+            self[value] = found
+        return found
+
+
 def optional_day(value: CellValue, *, zone: tzinfo = UTC) -> date | None:
     return None if text(value) == "" else day(value, zone=zone)
 

@@ -3,6 +3,9 @@
 People type into the sheet, so every row is read defensively: a cell the guide cannot use becomes
 a ``Problem`` naming tab, row and column, that row is left alone, and every other row goes on.
 og-config is read first: its time zone is how a time typed with an offset reads in team time.
+
+A little over 250 lines: og-sends, the tab that grows, has a fast path by position beside the
+cell-by-cell reading that a row with a problem falls back to, so both stay side by side.
 """
 
 from __future__ import annotations
@@ -109,7 +112,14 @@ def _moments(zone: tzinfo) -> Callable[[CellValue], datetime | None]:
 
 
 def _days(zone: tzinfo) -> Callable[[CellValue], date | None]:
-    return partial(cells.optional_day, zone=zone)
+    """``cells.optional_day``, each distinct text read once (start days repeat)."""
+    moments = cells.Moments(zone)
+
+    def day(value: CellValue) -> date | None:
+        found = moments[value]
+        return None if found is None else found.date()
+
+    return day
 
 
 def _read_customers(
@@ -164,41 +174,86 @@ def _read_customers(
     return customers
 
 
+_SEND_COLUMNS = (
+    "journey id",
+    "customer id",
+    "step id",
+    "sent at",
+    "done at",
+    "done by",
+    "reminders sent",
+    "last reminded",
+)
+
+
 def _read_sends(
     table: Table, problems: list[Problem], zone: tzinfo
 ) -> dict[str, dict[str, StepSend]]:
+    """og-sends grows with every step sent: read by position, each stamp parsed once."""
     if not _structure(table, SENDS, problems):
         return {}
-    optional_moment = _moments(zone)
+    moments = cells.Moments(zone)
+    text = cells.text
     sends: dict[str, dict[str, StepSend]] = {}
-    for row, record in table.records():
-        r = RowReader(SENDS.name, row, record, problems)
-        journey_id = cells.text(record.get("journey id"))
-        step_id = cells.text(record.get("step id"))
+    for row, values in table.columns(*_SEND_COLUMNS):
+        journey_id, customer, step_id = text(values[0]), values[1], text(values[2])
         if not journey_id or not step_id:
-            r.fail("journey id", "a send needs a journey id and a step id; row ignored")
+            problems.append(
+                Problem(
+                    SENDS.name,
+                    row,
+                    "journey id",
+                    "a send needs a journey id and a step id; row ignored",
+                )
+            )
             continue
-        send = StepSend(
-            row=row,
-            journey_id=journey_id,
-            customer_id=cells.text(record.get("customer id")),
-            step_id=step_id,
-            sent_at=r.cell("sent at", optional_moment, None),
-            done_at=r.cell("done at", optional_moment, None),
-            done_by=cells.text(record.get("done by")),
-            reminders=r.cell("reminders sent", _count, 0),
-            last_reminded=r.cell("last reminded", optional_moment, None),
-        )
+        try:
+            send = StepSend(
+                row,
+                journey_id,
+                text(customer),
+                step_id,
+                moments[values[3]],
+                moments[values[4]],
+                text(values[5]),
+                values[6] if type(values[6]) is int and values[6] >= 0 else _count(values[6]),
+                moments[values[7]],
+            )
+        except cells.CellError:  # rare: read the row again cell by cell, for its problems
+            send = _send(
+                RowReader(SENDS.name, row, dict(zip(_SEND_COLUMNS, values, strict=True)), problems),
+                zone,
+            )
         journey = sends.setdefault(journey_id, {})
         if step_id in journey:
-            r.fail(
-                "step id",
-                f"step '{step_id}' of journey {journey_id} appears twice; "
-                f"row {journey[step_id].row} is used",
+            problems.append(
+                Problem(
+                    SENDS.name,
+                    row,
+                    "step id",
+                    f"step '{step_id}' of journey {journey_id} appears twice; "
+                    f"row {journey[step_id].row} is used",
+                )
             )
             continue
         journey[step_id] = send
     return sends
+
+
+def _send(r: RowReader, zone: tzinfo) -> StepSend:
+    """A send row cell by cell, each cell it cannot read a problem (as every tab is read)."""
+    moment, record = _moments(zone), r.record
+    return StepSend(
+        row=r.row,
+        journey_id=cells.text(record.get("journey id")),
+        customer_id=cells.text(record.get("customer id")),
+        step_id=cells.text(record.get("step id")),
+        sent_at=r.cell("sent at", moment, None),
+        done_at=r.cell("done at", moment, None),
+        done_by=cells.text(record.get("done by")),
+        reminders=r.cell("reminders sent", _count, 0),
+        last_reminded=r.cell("last reminded", moment, None),
+    )
 
 
 def _count(value: CellValue) -> int:

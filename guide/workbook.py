@@ -7,9 +7,10 @@ person's sheet actually has, so reordered and extra columns are harmless.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import itemgetter
 
 from sheets.schema import BY_NAME, normalize_header
 
@@ -48,14 +49,43 @@ class Table:
         """(sheet row number, {column: value}) for every non-blank data row."""
         pos = self.positions()
         for offset, raw in enumerate(self.rows):
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw):
+            if _blank(raw):
                 continue
             record = {name: (raw[i] if i < len(raw) else None) for name, i in pos.items()}
             yield FIRST_DATA_ROW + offset, record
 
+    def columns(self, *names: str) -> Iterator[tuple[int, Sequence[CellValue]]]:
+        """(sheet row number, [each named column's value]) for the rows ``records`` yields: a
+        big tab read by position, without a dict per row. A column not in the header is None."""
+        pos = self.positions()
+        if not names or any(name not in pos for name in names):
+            at = [pos.get(name, -1) for name in names]
+            for offset, raw in enumerate(self.rows):
+                if not _blank(raw):
+                    width = len(raw)
+                    yield FIRST_DATA_ROW + offset, [raw[i] if 0 <= i < width else None for i in at]
+            return
+        # Every column there (the usual case): picked in C, a short row padded first (Google
+        # leaves a row's empty cells off its end).
+        at = [pos[name] for name in names]
+        width = max(at) + 1
+        pick = itemgetter(*at) if len(at) > 1 else (lambda raw: (raw[at[0]],))
+        for offset, raw in enumerate(self.rows):
+            if _blank(raw):
+                continue
+            if len(raw) < width:
+                raw = [*raw, *[None] * (width - len(raw))]
+            yield FIRST_DATA_ROW + offset, pick(raw)
+
     @property
     def last_row(self) -> int:
         return FIRST_DATA_ROW + len(self.rows) - 1
+
+
+def _blank(raw: list[CellValue]) -> bool:
+    if raw and type(raw[0]) is str and raw[0].strip():
+        return False  # the common case, an id in the first column, without a generator
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in raw)
 
 
 @dataclass

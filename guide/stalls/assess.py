@@ -69,14 +69,17 @@ def steps_done_by_events(book: Book, extra: StallInputs, customer: Customer) -> 
     event. A step not sent yet is among them: it need never be sent."""
     if customer.finished or customer.plan not in book.plans:
         return []
-    journey_id = customer.journey_id()
-    sends = book.journey_sends(journey_id)
     heard = extra.heard.get(customer.customer_id)
     if heard is None or not heard.events:
         return []
+    by_event = customer_timeline(book, extra, customer).by_event
+    if not by_event:
+        return []
+    journey_id = customer.journey_id()
+    sends = book.journey_sends(journey_id)
     start = _start(customer)
     found = []
-    for t in customer_timeline(book, extra, customer).steps:
+    for t in by_event:
         send = sends.get(t.step.step_id)
         if t.done_when and not (send is not None and send.done):
             at = heard.event_since(t.done_when, start)
@@ -92,6 +95,21 @@ def _start(customer: Customer) -> datetime | None:
 @lru_cache(maxsize=8192)  # a tick asks about the same few send dates for thousands of customers
 def _days_between(start: date, end: date, holidays: frozenset[date]) -> int:
     return business_days_between(start, end, holidays)
+
+
+def _chosen(rules: list[Rule], condition: str, phase: str, segment: str) -> list[Rule]:
+    """The rules that count for a condition in a phase and segment: the most specific one of
+    each severity, if it is switched on."""
+    best: dict[str, Rule] = {}
+    for rule in rules:
+        if rule.condition != condition or rule.segment not in (ANY, segment):
+            continue
+        if rule.phase not in (ANY, phase):
+            continue
+        kept = best.get(rule.severity)
+        if kept is None or rule.specificity >= kept.specificity:
+            best[rule.severity] = rule
+    return [r for r in best.values() if r.enabled]
 
 
 class _Customer:
@@ -126,16 +144,11 @@ class _Customer:
         return moment.date()
 
     def rules(self, condition: str, phase: str) -> list[Rule]:
-        best: dict[str, Rule] = {}
-        for rule in self.extra.rules:
-            if rule.condition != condition or rule.segment not in (ANY, self.segment):
-                continue
-            if rule.phase not in (ANY, phase.casefold()):
-                continue
-            kept = best.get(rule.severity)
-            if kept is None or rule.specificity >= kept.specificity:
-                best[rule.severity] = rule
-        return [r for r in best.values() if r.enabled]
+        key = (condition, phase.casefold(), self.segment)
+        found = self.extra.chosen.get(key)
+        if found is None:
+            found = self.extra.chosen[key] = _chosen(self.extra.rules, *key)
+        return found
 
     def fire(self, rule: Rule, phase: str, days: int, since: date, step_id: str = "") -> None:
         self.fired.append(
@@ -181,10 +194,10 @@ class _Customer:
         if send is None or send.sent_at is None:
             return 0, expected
         behind = 0  # the phase's steps already done, sent to done
-        for t in self.timeline.steps:
+        for t in self.timeline.in_phase[current.phase]:
             sent = self.sends.get(t.step.step_id)
             done = self.done_at.get(t.step.step_id)
-            if t.phase == current.phase and sent and sent.sent_at and done:
+            if sent and sent.sent_at and done:
                 behind += _days_between(sent.sent_at.date(), done.date(), self.holidays)
         start = self.clock(send.sent_at)
         spent = behind + self.days(start)
@@ -278,7 +291,8 @@ def assess(book: Book, extra: StallInputs, customer: Customer, today: date) -> A
     if current is None:
         return Assessment(context=context)
     for t in work.timeline.steps:
-        work.open_step(t)
+        if t.step.step_id in work.sends:  # a step never sent is nobody's blocker yet
+            work.open_step(t)
     spent, expected = work.phase(current)
     work.silence(current)
     kinds = work.kinds(current)

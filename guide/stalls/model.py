@@ -156,6 +156,10 @@ class StallInputs:
     problems: list[Problem] = field(default_factory=list)
     # Every customer on a plan in a segment shares one timeline: worked out once per tick.
     timelines: dict[tuple[str, str], Timeline] = field(default_factory=dict, repr=False)
+    # And the rules that count for a condition, phase and segment: worked out once per tick.
+    chosen: dict[tuple[str, str, str], list[Rule]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def open_tasks(self, customer_id: str) -> list[Task]:
         return [t for t in self.tasks if t.customer_id == customer_id and t.open]

@@ -31,7 +31,7 @@ from guide.stalls.model import (
     Task,
     Threshold,
 )
-from guide.workbook import FIRST_DATA_ROW, CellValue, Snapshot, Table
+from guide.workbook import CellValue, Snapshot, Table
 from sheets.schema import (
     ACTIVITY,
     INTERVENTIONS,
@@ -121,10 +121,10 @@ def _read_arr(table: Table | None) -> dict[str, str]:
     if table is None or not table.exists or "arr" not in table.positions():
         return {}
     found = {}
-    for _, record in table.records():
-        arr = cells.text(record.get("arr"))
+    for _, (customer_id, raw_arr) in table.columns("customer id", "arr"):
+        arr = cells.text(raw_arr)
         if arr:
-            found[cells.text(record.get("customer id"))] = arr
+            found[cells.text(customer_id)] = arr
     return found
 
 
@@ -249,27 +249,24 @@ def _read_tasks(table: Table, problems: list[Problem], zone: ZoneInfo) -> list[T
 
 
 def _read_activity(table: Table, problems: list[Problem], zone: ZoneInfo) -> dict[str, Heard]:
-    pos = table.positions()
-    at_i, customer_i, kind_i = pos["at"], pos["customer id"], pos["kind"]
-    has_name = "name" in pos
-    name_i = pos.get("name", at_i)
-    width = max(at_i, customer_i, kind_i, name_i) + 1
+    moments = cells.Moments(zone)
+    text = cells.text
     heard: dict[str, Heard] = {}
-    for offset, raw in enumerate(table.rows):
-        if len(raw) < width:
-            raw = [*raw, *[None] * (width - len(raw))]
-        customer_id, raw_kind = raw[customer_i], raw[kind_i]
-        customer_id = cells.text(customer_id)
+    for row, (raw_at, raw_customer, raw_kind, raw_name) in table.columns(
+        "at", "customer id", "kind", "name"
+    ):
+        customer_id = text(raw_customer)
         # The guide's and the endpoint's own kinds are clean: skip the general parse.
         if isinstance(raw_kind, str) and raw_kind in ACTIVITY_KINDS:
             kind = raw_kind
         else:
-            kind = cells.text(raw_kind).casefold()
+            kind = text(raw_kind).casefold()
         if not customer_id and not kind:
             continue  # a blank row
-        row = FIRST_DATA_ROW + offset
         try:
-            at = cells.moment(raw[at_i], zone=zone)
+            at = moments[raw_at]
+            if at is None:
+                raise cells.CellError("expected a date, the cell is empty")
         except cells.CellError as err:
             problems.append(Problem(ACTIVITY.name, row, "at", str(err), customer_id or None))
             continue
@@ -278,11 +275,10 @@ def _read_activity(table: Table, problems: list[Problem], zone: ZoneInfo) -> dic
             column = "customer id" if not customer_id else "kind"
             problems.append(Problem(ACTIVITY.name, row, column, f"{what}; row ignored"))
             continue
-        name = cells.text(raw[name_i]) if has_name else ""
         found = heard.get(customer_id)
         if found is None:
             found = heard[customer_id] = Heard()
-        _fold(found, kind, name, at)
+        _fold(found, kind, text(raw_name), at)
     return heard
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -34,6 +34,9 @@ class TimedStep:
 class Timeline:
     steps: tuple[TimedStep, ...]
     phase_days: dict[str, int]  # phase -> expected business days, in plan order
+    # Asked of every customer a tick assesses: the steps a product event does, and each phase's.
+    by_event: tuple[TimedStep, ...] = ()
+    in_phase: dict[str, tuple[TimedStep, ...]] = field(default_factory=dict)
 
     @property
     def target_days(self) -> int:
@@ -92,7 +95,9 @@ def _timeline(steps: list[Step], segment: str, extra: StallInputs) -> Timeline:
         own = _find(rows, phase=phase.casefold(), days=True)
         if own is not None and own.expected_days is not None:
             phase_days[phase] = own.expected_days
-    return Timeline(tuple(timed), phase_days)
+    in_phase = {phase: tuple(t for t in timed if t.phase == phase) for phase in phase_days}
+    by_event = tuple(t for t in timed if t.done_when)
+    return Timeline(tuple(timed), phase_days, by_event, in_phase)
 
 
 def _step_days(step: Step, phase: str, rows: list[SegmentTiming]) -> int:
