@@ -114,7 +114,12 @@ def _decide_customer(
     def status(state: str, step: str = "", detail: str = "") -> None:
         plan.statuses.append(Status(customer.customer_id, customer.name, state, step, detail))
 
+    guide_state = book.states.get(customer.customer_id)
+    resumes = _resumes(customer, guide_state)
+    plan.effects.extend(resumes)
     if customer.finished:
+        # A hold cleared in the sheet is recorded even for a finished customer, as the button
+        # would be: otherwise an undo of the finish would bring back a hold nobody recorded.
         if customer.finished_on is None and customer.started_on is not None:
             # Ticked in the sheet: the guide stamps it (no 'finished on' yet) as a button would.
             by = customer.finished_by or SHEET
@@ -124,9 +129,6 @@ def _decide_customer(
             return
         status("finished", detail=f"on {customer.finished_on or '?'} by {customer.finished_by}")
         return
-    guide_state = book.states.get(customer.customer_id)
-    resumes = _resumes(customer, guide_state)
-    plan.effects.extend(resumes)
     if resumes and guide_state is not None:
         # Resumed today: the days held never count toward a stall, from this tick on.
         guide_state = replace(guide_state, resumed_at=datetime.combine(today, time()))

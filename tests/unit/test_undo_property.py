@@ -232,3 +232,28 @@ def test_any_actions_then_as_many_undos_leave_every_tab_as_it_was(
                 raise AssertionError("an undo with every action undone did something")
         finally:
             store.close()
+
+
+def test_a_hand_off_cleared_in_the_sheet_after_a_cancel_is_recorded_and_undone() -> None:
+    """The example hypothesis found: a finished (here cancelled) customer's hand-off cleared in
+    the sheet was never recorded, so the undo of the hand-off saw a person's edit and refused."""
+    workbook = small_workbook(with_state=False)
+    before = sheet(workbook)
+    with tempfile.TemporaryDirectory() as folder:
+        ports, store = local_ports(workbook, Path(folder))
+        try:
+            at = START
+            for name in (
+                "hand off to Alex",
+                "hand off to Sam",
+                "cancel",
+                "hand-off cleared in the sheet",
+            ):
+                at += timedelta(minutes=10)
+                OPS[name](ports, workbook, at)
+            for _ in range(4):
+                at += timedelta(minutes=10)
+                perform(ports, cmd.Undo("C1", SAM), at)
+            assert sheet(workbook) == before
+        finally:
+            store.close()
