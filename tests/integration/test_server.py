@@ -16,6 +16,7 @@ import app.slack_endpoint
 from app import bootstrap
 from app.server import ROUTES, serve_in_background
 from fakes.slack_signing import SlackWithResponses, block_actions, form_body, signed_headers
+from guide.messages import action_value
 from tests.integration.endpoints import NOW, SECRET, TOKEN, Demo, flag_for, make_demo
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
@@ -100,3 +101,40 @@ def test_unknown_paths_and_bad_links(base_url: str) -> None:
     assert requests.get(f"{base_url}/nope", timeout=10).status_code == 404
     bad: Any = requests.get(f"{base_url}/done?{urlencode({'t': 'x.y'})}", timeout=10)
     assert bad.status_code == 400 and "doesn" in bad.text
+
+
+def test_serve_on_the_outbox_opens_a_modal_there_and_never_calls_slack(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 8, item 18: with OG_OUTBOX and no SLACK_API_URL, a Pause press's modal is written
+    to the outbox, like every other Slack call, instead of going to slack.com."""
+    # Given the demo served the local way: the outbox stands in for Slack
+    local = make_demo(tmp_path / "demo")
+    for name, value in local.env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("SLACK_API_URL", raising=False)
+    monkeypatch.delenv("AWS_LAMBDA_FUNCTION_NAME", raising=False)
+    bootstrap.ports_from_env.cache_clear()
+    app.slack_endpoint.use_endpoint(None)
+    server = serve_in_background("127.0.0.1", 0)
+    try:
+        customer = local.book().customer("C005")
+        assert customer is not None
+        value = action_value("C005", customer.journey_id(), "invite-teammate")
+        body = form_body(block_actions("og_pause", value))
+        # When someone presses Pause
+        answer = requests.post(
+            f"http://127.0.0.1:{server.server_address[1]}/slack/events",
+            data=body,
+            headers=signed_headers(SECRET, body),
+            timeout=10,
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+        bootstrap.ports_from_env.cache_clear()
+        app.slack_endpoint.use_endpoint(None)
+    # Then the modal is in the outbox (had it tried slack.com, this machine has no route there)
+    assert answer.status_code == 200
+    modals = list((local.folder / "outbox").glob("*-slack-modal-*.json"))
+    assert len(modals) == 1 and "og_pause_modal" in modals[0].read_text()
