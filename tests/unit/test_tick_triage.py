@@ -12,6 +12,7 @@ import pytest
 from app.demo import build_demo
 from fakes.memory_workbook import InMemoryWorkbook
 from guide.ports import Ports
+from guide.workbook import CellValue
 from sheets.schema import TRIAGE
 from tests.conftest import MakePorts
 from tests.unit.tick_world import MON, TUE, edit, tick
@@ -29,7 +30,7 @@ def ports(workbook: InMemoryWorkbook, make_ports: MakePorts) -> Ports:
     return make_ports(workbook)
 
 
-def triage(workbook: InMemoryWorkbook) -> dict[str, dict[str, object]]:
+def triage(workbook: InMemoryWorkbook) -> dict[str, dict[str, CellValue]]:
     return {str(r["customer id"]): r for r in workbook.rows(TRIAGE.name)}
 
 
