@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from urllib.parse import urlencode
 
@@ -42,6 +42,21 @@ SEVERITY_ORDER = ("critical", "high", "medium", "low")
 
 # Filled from the tick's stall assessments; empty when triaged without them.
 FROM_STALLS = ("phase", "stall kinds", "severity", "last activity", "last mail event", "open tasks")
+
+
+@dataclass(frozen=True)
+class TriageView:
+    """A filter view of og-triage a person picks from the sheet's menu: the rows whose
+    ``column`` holds more than ``more_than``, the most stalled first."""
+
+    title: str
+    column: str
+    more_than: int
+
+
+def triage_views(thresholds: tuple[int, ...]) -> list[TriageView]:
+    """One view per og-config "stall thresholds" entry (3, 7, 14, 30 by default)."""
+    return [TriageView(f"Stalled more than {d} days", "days stalled", d) for d in thresholds]
 
 
 def flag_link(channel: str, ts: str) -> str:
