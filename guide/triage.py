@@ -103,11 +103,14 @@ class _Ahead:
         effects = plan.effects if plan else []
         self.finishing = {e.customer_id for e in effects if isinstance(e, FinishJourney)}
         self.enrolled = {e.customer_id: e.started_on for e in effects if isinstance(e, Enroll)}
-        self.done = [e for e in effects if isinstance(e, DoneByEvent)]
+        self.done: dict[str, list[DoneByEvent]] = {}
+        for e in effects:
+            if isinstance(e, DoneByEvent):
+                self.done.setdefault(e.journey_id, []).append(e)
         self.flags = flags
 
     def sends(self, journey_id: str, sends: dict[str, StepSend]) -> dict[str, StepSend]:
-        done = [d for d in self.done if d.journey_id == journey_id]
+        done = self.done.get(journey_id, [])
         if not done:
             return sends
         sends = dict(sends)
