@@ -11,12 +11,13 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from guide import triage
 from guide.mail_health import mail_health
-from guide.model import Problem
+from guide.model import Book, GuideState, Problem
 from guide.ports import Ports
 from guide.stalls import read_stall_inputs
 from guide.tick.decide import TickPlan, decide
@@ -25,6 +26,7 @@ from guide.tick.report import TickReport
 from guide.unit_of_work import TICK_LEASE_SECONDS, AfterCommit, Clock, Work, at, unit_of_work
 from sheets.schema import ACTIVITY, TRIAGE
 
+Flags = dict[str, tuple[str, str, str]]  # customer id -> (step id, channel, ts), as posted
 TICK_HOUR = time(9, 0)  # when the schedule runs the tick, in the team's time zone
 
 
@@ -73,7 +75,7 @@ def run_tick(
             flags = carry_out(work, plan.effects, report)
             rows = triage.triage_rows(work.book, plan.today, plan, extra, flags)
             triage.rewrite(work.changes, work.snapshot.tables.get(TRIAGE.name), rows)
-            work.after_commit.append(_after_tick(work, plan))
+            work.after_commit.append(_after_tick(work, plan, flags))
     if not dry_run:
         report.cells_written = len(work.changes)
         # What went wrong after the write (a flag update, a new owner's message) is reported.
@@ -81,17 +83,33 @@ def run_tick(
     return report
 
 
-def _after_tick(work: Work, plan: TickPlan) -> AfterCommit:
-    """The ports' after-tick hook as an after-commit effect: anything it raises is a warning."""
+def _after_tick(work: Work, plan: TickPlan, flags: Flags) -> AfterCommit:
+    """The ports' after-tick hook as an after-commit effect: anything it raises is a warning.
+    It sees the book with the flags this tick posted, so a Home drawn now links to them and
+    the next tick finds nothing changed."""
 
     def run() -> str | None:
         hook = work.ports.after_tick
         if hook is None:
             return None
         try:
-            hook(work.book, plan)
+            hook(_with_flags(work.book, flags), plan)
         except Exception as error:  # a stale Home tab never fails a tick
             return f"after the tick: {type(error).__name__}: {error}"
         return None
 
     return run
+
+
+def _with_flags(book: Book, flags: Flags) -> Book:
+    if not flags:
+        return book
+    states = dict(book.states)
+    for customer_id, (step_id, channel, ts) in flags.items():
+        customer = book.customer(customer_id)
+        was = states.get(customer_id) or GuideState(0, customer_id)
+        journey_id = customer.journey_id() if customer else was.journey_id
+        states[customer_id] = replace(
+            was, journey_id=journey_id, flag_channel=channel, flag_ts=ts, flag_step=step_id
+        )
+    return replace(book, states=states)
