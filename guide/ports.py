@@ -197,11 +197,11 @@ class Ports:
     ledger: Ledger
     signer: LinkSigner
     done_url: str  # the done-link endpoint; the token goes in its query string
+    # Run after a tick's write (the App Home refresh): the book as read and the tick's plan.
+    after_tick: Callable[[Book, TickPlan], None] | None = None
     # How many outside effects a tick runs at once: network-bound providers (SES, Slack) gain
     # from a few; the local outbox is CPU-bound, where threads only contend for the GIL.
     effect_workers: int = 1
-    # Run after a tick's write (the App Home refresh): the book as read and the tick's plan.
-    after_tick: Callable[[Book, TickPlan], None] | None = None
 
     @property
     def resume_url(self) -> str:
