@@ -14,7 +14,7 @@ import math
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import requests
 from google.auth.transport.requests import AuthorizedSession
@@ -27,9 +27,13 @@ from adapters.workbook_plan import Plain, TabPlan, check_fence, new_tab_plan, pl
 from guide.ports import WorkbookError
 from guide.workbook import Changes, Snapshot, Table
 
+if TYPE_CHECKING:
+    from guide.triage import TriageView
+
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds: a Lambda must not hang on a socket
 _METADATA_FIELDS = "sheets.properties(sheetId,title,gridProperties(rowCount,columnCount))"
+_FILTER_VIEW_FIELDS = "sheets(properties(sheetId,title),filterViews(title))"
 _READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"}
 # Fencing costs one more read (the header and key columns of the tabs a commit edits or deletes
 # rows in), so it is made only when the unit of work held its snapshot this long: under it, the
@@ -154,6 +158,42 @@ class GoogleSheetsWorkbook:
             sheets[plan.tab] = _Sheet(ids[plan.tab], max(_NEW_SHEET_COLUMNS, plan.width))
         return missing
 
+    def ensure_filter_views(self, tab: str, views: Sequence[TriageView]) -> list[str]:
+        """Add each of ``views`` that ``tab`` has no filter view of that title for yet (the
+        setup command; safe to run again); return the titles added. One metadata request, one
+        header read and one ``batchUpdate`` of ``addFilterView`` requests."""
+        meta = self._call(
+            "read filter views",
+            lambda: self._http.fetch_sheet_metadata(
+                self.spreadsheet_id, params={"fields": _FILTER_VIEW_FIELDS}
+            ),
+        )
+        sheet = next(
+            (s for s in meta.get("sheets", []) if s.get("properties", {}).get("title") == tab),
+            None,
+        )
+        if sheet is None:
+            raise WorkbookError(f"{tab}: no such tab to add its filter views to")
+        have = {v.get("title") for v in sheet.get("filterViews", [])}
+        missing = [v for v in views if v.title not in have]
+        if not missing:
+            return []
+        table = self.read([], header_only=[tab])[tab]
+        positions = table.positions()
+        sheet_id = int(sheet["properties"].get("sheetId", 0))
+        width = max(len(table.header), 1)
+        requests = [
+            {"addFilterView": {"filter": _filter_view(v, sheet_id, width, positions[v.column])}}
+            for v in missing
+            if v.column in positions
+        ]
+        if requests:
+            body = {"requests": requests}
+            self._call(
+                "add filter views", lambda: self._http.batch_update(self.spreadsheet_id, body)
+            )
+        return [v.title for v in missing if v.column in positions]
+
     # -- helpers ----------------------------------------------------------------------------
 
     def _metadata(self) -> dict[str, _Sheet]:
@@ -243,6 +283,28 @@ class GoogleSheetsWorkbook:
             raise WorkbookError(
                 f"Google Sheets {what} failed: {error}", may_still_land=ambiguous and sent
             ) from error
+
+
+def _filter_view(view: TriageView, sheet_id: int, width: int, column: int) -> dict[str, Any]:
+    """A filter view over the whole tab: rows whose ``column`` is more than the threshold,
+    the largest first."""
+    return {
+        "title": view.title,
+        "range": {"sheetId": sheet_id, "startRowIndex": 0, "startColumnIndex": 0,
+                  "endColumnIndex": width},
+        "filterSpecs": [
+            {
+                "columnIndex": column,
+                "filterCriteria": {
+                    "condition": {
+                        "type": "NUMBER_GREATER",
+                        "values": [{"userEnteredValue": str(view.more_than)}],
+                    }
+                },
+            }
+        ],
+        "sortSpecs": [{"dimensionIndex": column, "sortOrder": "DESCENDING"}],
+    }  # fmt: skip
 
 
 def _letters(column: int) -> str:

@@ -10,7 +10,9 @@ from app.secrets import Secrets, load_secrets
 from app.settings import Settings, SettingsError
 from guide.commands import Answer, Command
 from guide.links import LinkSigner
+from guide.model import Book
 from guide.ports import Ledger, Lock, Mailer, Notifier, Ports, Workbook
+from guide.tick.plan import TickPlan
 
 LEDGER_DAYS = 30
 # Enough to hide SES and Slack latency; few enough to stay near their rate limits, whose
@@ -20,7 +22,7 @@ NETWORK_EFFECT_WORKERS = 8
 
 def build_ports(settings: Settings, secrets: Secrets) -> Ports:
     local_outbox = settings.outbox is not None and not settings.slack_api_url
-    return Ports(
+    ports = Ports(
         workbook=_workbook(settings, secrets),
         mailer=_mailer(settings),
         notifier=_notifier(settings, secrets),
@@ -31,6 +33,19 @@ def build_ports(settings: Settings, secrets: Secrets) -> Ports:
         effect_workers=1 if local_outbox else NETWORK_EFFECT_WORKERS,
         timezone=settings.timezone,
     )
+    # Here rather than in the tick's handler and the CLI: both get it, and the core stays free
+    # of the app (the tick calls the hook after its write; a failure is a warning).
+    ports.after_tick = lambda book, plan: refresh_homes_after_tick(ports, book, plan)
+    return ports
+
+
+def refresh_homes_after_tick(ports: Ports, book: Book, plan: TickPlan) -> None:
+    """Each owner's App Home, from the tick's own read and decision: one ``views.publish`` per
+    person whose view changed. Imported on first use: Bolt is not loaded for a tick that
+    fails before it gets here."""
+    from app.slack_home import refresh_homes
+
+    refresh_homes(ports, book, plan.statuses, today=plan.today)
 
 
 @cache

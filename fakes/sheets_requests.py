@@ -10,7 +10,7 @@ Longer than most modules on purpose: it models each batchUpdate request kind the
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 
@@ -26,6 +26,7 @@ class Sheet:
     rows: list[list[Any]]  # JSON natives; "" is an empty cell; trailing empties trimmed
     row_count: int
     column_count: int
+    filter_views: list[dict[str, Any]] = field(default_factory=list)
 
     def properties(self) -> dict[str, Any]:
         return {
@@ -78,6 +79,7 @@ class _Batch:
             "deleteDimension": self._delete_dimension,
             "appendDimension": self._append_dimension,
             "updateSheetProperties": self._update_sheet_properties,
+            "addFilterView": self._add_filter_view,
         }
 
     def apply(self, i: int, request: Any) -> dict[str, Any]:
@@ -131,6 +133,16 @@ class _Batch:
         self.sheets.append(sheet)
         self._copied.add(sheet_id)
         return {"addSheet": {"properties": sheet.properties()}}
+
+    def _add_filter_view(self, args: dict[str, Any], where: str) -> dict[str, Any]:
+        view = dict(args.get("filter") or {})
+        grid = view.get("range") or {}
+        sheet = self.sheet(grid.get("sheetId", 0), where)
+        if not view.get("title"):
+            raise BadRequest(f"Invalid {where}: the fake wants a title for a filter view")
+        view["filterViewId"] = 1 + sum(len(s.filter_views) for s in self.sheets)
+        sheet.filter_views = [*sheet.filter_views, view]
+        return {"addFilterView": {"filter": view}}
 
     def _update_sheet_properties(self, args: dict[str, Any], where: str) -> dict[str, Any]:
         props = args.get("properties") or {}

@@ -200,6 +200,10 @@ class FakeSheetsServer:
         with self._lock:
             return [list(r) for r in self._sheet(spreadsheet_id, tab).rows]
 
+    def filter_views(self, spreadsheet_id: str, tab: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return [dict(v) for v in self._sheet(spreadsheet_id, tab).filter_views]
+
     def titles(self, spreadsheet_id: str) -> list[str]:
         with self._lock:
             return [s.title for s in self._books[spreadsheet_id]]
@@ -285,7 +289,13 @@ def _metadata(book_id: str, sheets: list[Sheet]) -> dict[str, Any]:
     return {
         "spreadsheetId": book_id,
         "properties": {"title": book_id},
-        "sheets": [{"properties": s.properties()} for s in sheets],
+        "sheets": [
+            {
+                "properties": s.properties(),
+                **({"filterViews": s.filter_views} if s.filter_views else {}),
+            }
+            for s in sheets
+        ],
     }
 
 

@@ -4,9 +4,11 @@ Pure, like the tick: ``guide.digest_render`` turns a ``Digest`` into an email.
 
 Where each active customer stands, checked in the tick's order (finished, paused, handed off):
 paused, handed off, **not started** (no step email has gone out yet: no start date, or the first
-step not sent), **stalled** (the current step is past its expected business days, as the tick
-counts them) or **on track** (everything else, including a journey whose steps are all done and
-that the next tick finishes). So active = on track + not started + stalled + paused + handed off.
+step not sent), **stalled** (the stall engine fires a rule of og-stall-rules: the tick's own
+decision, so the digest lists exactly whom the tick flags) or **on track** (everything else,
+including a step past its expected days that no rule calls a stall yet, and a journey whose
+steps are all done and that the next tick finishes). So active = on track + not started +
+stalled + paused + handed off.
 
 **The week** is the seven days before ``today`` (a digest sent on Monday 30 Nov covers Monday 23
 to Sunday 29 Nov): run weekly on the same weekday, each day is counted in exactly one digest,
@@ -37,8 +39,11 @@ from guide.digest_model import (
     Stalled,
 )
 from guide.model import Book, Customer, GuideState, Step
+from guide.stalls import StallInputs
 from guide.stalls.model import Task
-from guide.tick.decide import business_days_waited, current_step
+from guide.tick.decide import TickPlan, business_days_waited, current_step, decide
+
+STALLED_STATES = ("stalled", "escalated")  # the tick's statuses for a stall
 
 
 def digest_week(today: date) -> tuple[date, date]:
@@ -52,9 +57,14 @@ def build_digest(
     resume_link: ResumeLinkMaker,
     tasks: Sequence[Task] = (),
     now: datetime | None = None,
+    extra: StallInputs | None = None,
 ) -> Digest:
     """The week's digest. ``tasks`` are og-tasks' rows; the open ones are listed, those due
-    before ``now`` (team time; the start of ``today`` if not given) as overdue."""
+    before ``now`` (team time; the start of ``today`` if not given) as overdue. ``extra`` is
+    what the stall tabs hold, for the tick's decision of who is stalled (without it, the
+    PRD's default rules and nothing heard, as the tick would decide)."""
+    plan = decide(book, today, extra)
+    stalls = {s.customer_id: s.state for s in plan.statuses if s.state in STALLED_STATES}
     start, end = digest_week(today)
     holidays = book.config.holidays
     paused: list[Paused] = []
@@ -80,7 +90,7 @@ def build_digest(
         elif c.handed_off_to:
             handed_off.append(_handed_off(book, c, state, today, resume_link))
         else:
-            stall = _stall(book, c, state, today)
+            stall = _stall(book, c, state, today, plan, stalls.get(c.customer_id))
             if isinstance(stall, Stalled):
                 stalled.append(stall)
             elif stall == "not started":
@@ -207,8 +217,16 @@ def _last_event(book: Book, c: Customer) -> tuple[str, date | None]:
     return what, at.date()
 
 
-def _stall(book: Book, c: Customer, state: GuideState | None, today: date) -> Stalled | str | None:
-    """The customer's stall, "not started", or None when on track. Counts as the tick does."""
+def _stall(
+    book: Book,
+    c: Customer,
+    state: GuideState | None,
+    today: date,
+    plan: TickPlan,
+    stall: str | None,
+) -> Stalled | str | None:
+    """The customer's stall (``stall``: the tick's status for it, if stalled), "not started",
+    or None when on track. The days are the stall engine's, as the flag shows them."""
     if c.started_on is None:
         return "not started"
     steps: list[Step] = book.plans.get(c.plan, [])
@@ -217,14 +235,20 @@ def _stall(book: Book, c: Customer, state: GuideState | None, today: date) -> St
     send = sends.get(step.step_id) if step else None
     if step is None or send is None or send.sent_at is None:
         return "not started" if step is not None and step is steps[0] else None
-    waited = business_days_waited(send, state, today, book.config.holidays)
-    overdue = waited - step.expected_days
-    if overdue <= 0:
+    if stall is None:
         return None
-    escalated = overdue >= book.config.escalate_after_days
-    return Stalled(
-        *_who(c), step.title, step.owned_by, waited, step.expected_days, overdue, escalated
-    )
+    assessment = plan.assessments.get(c.customer_id)
+    blockers = assessment.blockers if assessment else ()
+    blocker = next((b for b in blockers if b.step_id == step.step_id), None)
+    if blocker is not None:  # the segment's expected days, the resume: as the flag counts
+        waited, overdue = blocker.waited_days, blocker.overdue_days
+        expected = waited - overdue if overdue > 0 else step.expected_days
+    else:
+        waited = business_days_waited(send, state, today, book.config.holidays)
+        expected = step.expected_days
+        overdue = max(0, waited - expected)
+    escalated = stall == "escalated"
+    return Stalled(*_who(c), step.title, step.owned_by, waited, expected, overdue, escalated)
 
 
 def _groups(

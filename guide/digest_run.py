@@ -19,7 +19,7 @@ from guide.links import resume_links
 from guide.model import Problem
 from guide.ports import AlreadyInProgress, Email, MailerError, Ports
 from guide.reading import read_book
-from guide.stalls.reading import read_tasks
+from guide.stalls.reading import read_stall_inputs
 from guide.unit_of_work import WorkbookBroken, book_in_deployed_zone, structural_problems
 from sheets.schema import APPEND_ONLY, TICK_READS
 
@@ -47,10 +47,10 @@ def send_digest(ports: Ports, now: datetime) -> DigestRun:
     book = book_in_deployed_zone(ports, read_book(snapshot))
     config = book.config
     today = team_time(now, config.timezone).date()
-    tasks = read_tasks(snapshot, book)
+    extra = read_stall_inputs(snapshot, book)  # stalled as the tick decides it
     links = resume_links(ports.signer, ports.resume_url, now)
     local = team_time(now, config.timezone)
-    digest = build_digest(book, today, links, tasks.tasks, local)
+    digest = build_digest(book, today, links, extra.tasks, local, extra)
     run = DigestRun(digest)
     if not config.digest_recipients:
         run.problems.append(

@@ -45,6 +45,8 @@ URGENCY = {
     "medium": ":large_orange_circle:",
     "high": ":red_circle:",
 }
+# What to do when mail bounced or was marked as spam: the tick stops mailing that address.
+MAIL_FIX = "Fix the contact email in the sheet; the next tick sends the step again"
 SHOWN = 10  # blockers or interventions listed on a flag; the rest are counted
 # After a press, for the presser only and for a short while (guide.actions.permissions).
 UNDO: Button = ("og_undo", "Undo", None)
@@ -202,10 +204,13 @@ def flag_blocks(
     escalated: bool,
     assessment: Assessment | None = None,
     plan_url: str = "",
+    mail_cause: str = "",
 ) -> tuple[str, list[dict[str, Any]]]:
     """The stall flag, laid out as the PRD's section 5.1: urgency, the phase and the step with
     expected and current days, the blockers, the customer's context, suggested interventions,
-    and the buttons. The owner is mentioned in the headline when the stall is high."""
+    and the buttons. The owner is mentioned in the headline when the stall is high. A
+    ``mail_cause`` (a bounce or complaint: no more mail goes out) is named beside the severity,
+    with the fix first among the interventions."""
     assessment = assessment or Assessment()
     severity = assessment.severity or "medium"
     timed = next((b for b in assessment.blockers if b.step_id == step.step_id), None)
@@ -213,9 +218,10 @@ def flag_blocks(
     expected = waited_days - overdue if timed and overdue else step.expected_days
     who = "the customer" if step.owned_by == "customer" else "us"
     name, title = fit.typed(customer.name), fit.typed(step.title)
+    cause = f" ({fit.typed(mail_cause)})" if mail_cause else ""
     text = (
         f"{'Escalated: ' if escalated else ''}{name} is stuck on '{title}' for {waited_days} "
-        f"business days (expected {expected}); {severity}"
+        f"business days (expected {expected}); {severity}{cause}"
     )
     urgency = ":rotating_light: *Escalated* " if escalated else f"{URGENCY[severity]} "
     call = f"{owner_mention}: " if severity == "high" else ""
@@ -229,7 +235,7 @@ def flag_blocks(
     )
     blocks: list[dict[str, Any]] = [
         fit.section(
-            f"{urgency}{call}*{name}* is stalled on *{title}* ({severity})\n"
+            f"{urgency}{call}*{name}* is stalled on *{title}* ({severity}){cause}\n"
             f"Phase: *{phase}*{phase_days}. Step: {waited_days} business days since it was "
             f"sent, expected {expected}, {_days(overdue)} overdue. Waiting on {who}."
         )
@@ -239,8 +245,9 @@ def flag_blocks(
             fit.section("*Blockers*\n" + _bullets(b.describe() for b in assessment.blockers))
         )
     blocks.append(_context_fields(customer, assessment))
-    if assessment.interventions:
-        ideas = dict.fromkeys(i.suggestion for i in assessment.interventions)
+    fix = (MAIL_FIX,) if mail_cause else ()
+    if assessment.interventions or fix:
+        ideas = dict.fromkeys((*fix, *(i.suggestion for i in assessment.interventions)))
         blocks.append(fit.section("*Suggested interventions*\n" + _bullets(ideas)))
     email = fit.typed(customer.email)
     blocks.append(

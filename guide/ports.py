@@ -10,11 +10,15 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlencode, urljoin
 
 from guide.links import LinkSigner
 from guide.workbook import Changes, Snapshot
+
+if TYPE_CHECKING:  # the tick's modules import this one
+    from guide.model import Book
+    from guide.tick.plan import TickPlan
 
 
 class WorkbookError(Exception):
@@ -193,6 +197,8 @@ class Ports:
     ledger: Ledger
     signer: LinkSigner
     done_url: str  # the done-link endpoint; the token goes in its query string
+    # Run after a tick's write (the App Home refresh): the book as read and the tick's plan.
+    after_tick: Callable[[Book, TickPlan], None] | None = None
     # How many outside effects a tick runs at once: network-bound providers (SES, Slack) gain
     # from a few; the local outbox is CPU-bound, where threads only contend for the GIL.
     effect_workers: int = 1

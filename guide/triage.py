@@ -6,26 +6,59 @@ the clock) beyond its expected days, and 0 for a customer who is paused or hande
 tick does not chase. Days in onboarding are business days since the journey started.
 
 Phase, stall kinds, severity, last activity, last mail event and open tasks come from stall
-intelligence (``guide/stalls/``); they stay empty here and are filled once stall intelligence is
-wired into the tick. The sort already ranks by severity, so those rows move up by themselves.
+intelligence: the tick hands over its plan (the assessments its decision made, the mail that
+bounced) and the stall tabs it read, so nothing is assessed twice; a stalled customer's days
+stalled are then the engine's (the segment's expected days). ``rewrite`` turns the rows into
+the tick's one write: the old rows overwritten where they differ, leftovers deleted.
+About 280 lines: the rows, what the tick's own write changes about them, their rewrite and the
+filter views are one tab's story, told in one place.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date
 from urllib.parse import urlencode
 
 from guide.calendar import business_days_between
+from guide.cells import stamp
 from guide.model import Book, Customer, GuideState, Step, StepSend
-from guide.tick.decide import business_days_waited, current_step
-from guide.workbook import CellValue
+from guide.stalls import Assessment, StallInputs
+from guide.stalls.timeline import customer_timeline
+from guide.tick.decide import (
+    DoneByEvent,
+    Enroll,
+    FinishJourney,
+    OpenTask,
+    TickPlan,
+    business_days_waited,
+    current_step,
+)
+from guide.workbook import FIRST_DATA_ROW, CellValue, Changes, Table
 from sheets.schema import TRIAGE
 
 # Most urgent first; a severity not listed (or none yet) sorts after these.
 SEVERITY_ORDER = ("critical", "high", "medium", "low")
 
-# Filled by stall intelligence; empty until it is wired in (see the module docstring).
+# Filled from the tick's stall assessments; empty when triaged without them.
 FROM_STALLS = ("phase", "stall kinds", "severity", "last activity", "last mail event", "open tasks")
+
+
+@dataclass(frozen=True)
+class TriageView:
+    """A filter view of og-triage a person picks from the sheet's menu: the rows whose
+    ``column`` holds more than ``more_than``, the most stalled first."""
+
+    title: str
+    column: str
+    more_than: int
+
+
+def triage_views(thresholds: tuple[int, ...]) -> list[TriageView]:
+    """One view per og-config "stall thresholds" entry (3, 7, 14, 30 by default)."""
+    return [TriageView(f"Stalled more than {d} days", "days stalled", d) for d in thresholds]
 
 
 def flag_link(channel: str, ts: str) -> str:
@@ -39,12 +72,136 @@ def flag_link(channel: str, ts: str) -> str:
     return "https://slack.com/app_redirect?" + urlencode({"channel": channel}) if ts else ""
 
 
-def triage_rows(book: Book, today: date) -> list[dict[str, CellValue]]:
+def triage_rows(
+    book: Book,
+    today: date,
+    plan: TickPlan | None = None,
+    extra: StallInputs | None = None,
+    flags: Mapping[str, tuple[str, str, str]] | None = None,
+) -> list[dict[str, CellValue]]:
     """One row per onboarding not finished, sorted by severity, then days stalled (longest
-    first), then days in onboarding; the keys are og-triage's columns."""
-    rows = [_row(book, c, today) for c in book.customers if not c.finished]
+    first), then days in onboarding; the keys are og-triage's columns. ``plan`` (the tick's
+    decision) and ``extra`` (the stall tabs) fill the stall columns.
+
+    The rows say where things stand after the tick's write: an enrolment, a step done by an
+    event, a journey finished and the ``flags`` posted (customer -> step, channel, ts) are
+    taken in, so a second tick the same day finds nothing to change."""
+    stalls = _Stalls(plan, extra)
+    ahead = _Ahead(plan, flags or {})
+    rows = []
+    for c in book.customers:
+        if c.finished or c.customer_id in ahead.finishing:
+            continue
+        c = replace(c, started_on=c.started_on or ahead.enrolled.get(c.customer_id))
+        rows.append(stalls.fill(book, c, *_row(book, c, today, ahead)))
     rows.sort(key=_urgency)
     return rows
+
+
+class _Ahead:
+    """What the tick's own write changes about the rows it writes."""
+
+    def __init__(self, plan: TickPlan | None, flags: Mapping[str, tuple[str, str, str]]) -> None:
+        effects = plan.effects if plan else []
+        self.finishing = {e.customer_id for e in effects if isinstance(e, FinishJourney)}
+        self.enrolled = {e.customer_id: e.started_on for e in effects if isinstance(e, Enroll)}
+        self.done: dict[str, list[DoneByEvent]] = {}
+        for e in effects:
+            if isinstance(e, DoneByEvent):
+                self.done.setdefault(e.journey_id, []).append(e)
+        self.flags = flags
+
+    def sends(self, journey_id: str, sends: dict[str, StepSend]) -> dict[str, StepSend]:
+        done = self.done.get(journey_id, [])
+        if not done:
+            return sends
+        sends = dict(sends)
+        for d in done:
+            was = sends.get(d.step_id)
+            sends[d.step_id] = (
+                replace(was, done_at=d.at)
+                if was is not None
+                else StepSend(0, journey_id, d.customer_id, d.step_id, d.at, d.at, "", 0, None)
+            )
+        return sends
+
+
+def rewrite(changes: Changes, table: Table | None, rows: list[dict[str, CellValue]]) -> None:
+    """og-triage holding ``rows``, in ``changes``: each old row overwritten in place (only the
+    cells that differ, so an unchanged portfolio costs no cells), new rows appended, leftover
+    rows deleted. A missing tab is made by the append, with the schema's header."""
+    old = table.rows if table is not None and table.exists else []
+    pos = table.positions() if table is not None and table.exists else {}
+    for offset, row in enumerate(rows[: len(old)]):
+        raw = old[offset]
+        for column, value in row.items():
+            i = pos.get(column)
+            if i is None or not _same(raw[i] if i < len(raw) else None, value):
+                changes.set(TRIAGE.name, FIRST_DATA_ROW + offset, column, value)
+    for row in rows[len(old) :]:
+        changes.append(TRIAGE.name, row)
+    for offset in range(len(rows), len(old)):
+        changes.delete(TRIAGE.name, FIRST_DATA_ROW + offset)
+
+
+def _same(old: CellValue, new: CellValue) -> bool:
+    """Whether a cell as read already holds ``new``: a sheet gives numbers back as floats or
+    text, and an empty cell as None."""
+    if isinstance(new, int | float) and not isinstance(new, bool):
+        try:
+            return old is not None and float(str(old)) == float(new)
+        except ValueError:
+            return False
+    return ("" if old is None else str(old)) == ("" if new is None else str(new))
+
+
+class _Stalls:
+    """The stall columns of a row, from what the tick already knows."""
+
+    def __init__(self, plan: TickPlan | None, extra: StallInputs | None) -> None:
+        self.assessments = plan.assessments if plan else {}
+        self.mail = plan.mail_problems if plan else {}
+        self.extra = extra
+        # Open tasks counted once, with those this very tick opens (they land in its write).
+        self.tasks = Counter(t.customer_id for t in (extra.tasks if extra else ()) if t.open)
+        if plan is not None:
+            self.tasks.update(e.customer_id for e in plan.effects if isinstance(e, OpenTask))
+
+    def fill(
+        self, book: Book, customer: Customer, row: dict[str, CellValue], step: Step | None
+    ) -> dict[str, CellValue]:
+        cid = customer.customer_id
+        assessment = self.assessments.get(cid, Assessment())
+        blocker = next((b for b in assessment.blockers if step and b.step_id == step.step_id), None)
+        if blocker is not None and assessment.stalled and row["days stalled"]:
+            row["days stalled"] = blocker.overdue_days  # the segment's expected days
+        phase = assessment.context.phase
+        if not phase and step is not None and self.extra is not None:
+            # Not assessed (paused, or the step goes out today): the plan's phase for the step,
+            # from the timeline the tick shares per plan and segment.
+            found = customer_timeline(book, self.extra, customer).step(step.step_id)
+            phase = found.phase if found else ""
+        heard = self.extra.heard.get(cid) if self.extra else None
+        row.update(
+            {
+                "phase": phase,
+                "stall kinds": ", ".join(assessment.kinds) if assessment.stalled else "",
+                "severity": assessment.severity or "",
+                "last activity": stamp(heard.last_heard) if heard and heard.last_heard else "",
+                "last mail event": self._mail(book, customer),
+                "open tasks": self.tasks.get(cid, 0) if self.extra or self.tasks else "",
+            }
+        )
+        return row
+
+    def _mail(self, book: Book, customer: Customer) -> str:
+        """The bounce or complaint that stopped mail, worded as the flag words it."""
+        problem = self.mail.get(customer.customer_id)
+        if problem is None:
+            return ""
+        steps = book.plans.get(customer.plan, [])
+        number = next((str(i) for i, s in enumerate(steps, 1) if s.step_id == problem.step), "")
+        return problem.cause(number)
 
 
 def _urgency(row: dict[str, CellValue]) -> tuple[int, int, int, str]:
@@ -62,11 +219,14 @@ def _int(value: CellValue) -> int:
     return value if isinstance(value, int) else 0
 
 
-def _row(book: Book, customer: Customer, today: date) -> dict[str, CellValue]:
+def _row(
+    book: Book, customer: Customer, today: date, ahead: _Ahead
+) -> tuple[dict[str, CellValue], Step | None]:
     holidays = book.config.holidays
     steps = book.plans.get(customer.plan, [])
     state = book.states.get(customer.customer_id)
-    sends = book.journey_sends(customer.journey_id()) if customer.started_on else {}
+    journey_id = customer.journey_id()
+    sends = ahead.sends(journey_id, book.journey_sends(journey_id)) if customer.started_on else {}
     current = current_step(steps, sends)
     send = sends.get(current.step_id) if current else None
     stalled = _days_stalled(customer, current, send, state, today, holidays)
@@ -88,10 +248,10 @@ def _row(book: Book, customer: Customer, today: date) -> dict[str, CellValue]:
             "stuck at step": current.title if current and stalled else "",
             "days stalled": stalled,
             "reminders sent": send.reminders if send else 0,
-            "link to the flag": _flag(customer, state),
+            "link to the flag": _flag(customer, state, ahead.flags.get(customer.customer_id)),
         }
     )
-    return row
+    return row, current
 
 
 def _days_stalled(
@@ -114,8 +274,10 @@ def _last_done(steps: list[Step], sends: dict[str, StepSend]) -> str:
     return done[-1] if done else ""
 
 
-def _flag(customer: Customer, state: GuideState | None) -> str:
+def _flag(customer: Customer, state: GuideState | None, posted: tuple[str, str, str] | None) -> str:
     """The flag of this journey only: an old journey's flag is about a stall long gone."""
+    if posted is not None:
+        return flag_link(posted[1], posted[2])
     if state is None or state.journey_id != customer.journey_id():
         return ""
     return flag_link(state.flag_channel, state.flag_ts)

@@ -264,6 +264,7 @@ TICK_READS: tuple[str, ...] = (
     INTERVENTIONS.name,
     TASKS.name,
     SEGMENTS.name,
+    TRIAGE.name,  # rewritten by each tick: its old rows are overwritten or deleted
 )
 # Read for their header only. og-activity is append-only too, but read whole (above).
 APPEND_ONLY: tuple[str, ...] = (SENDS_ARCHIVE.name, AUDIT.name)

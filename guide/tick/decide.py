@@ -6,7 +6,8 @@ what lets ``tick --dry-run`` print exactly what a real tick would do. A customer
 the stall engine (``guide.stalls.assess``) finds a rule of og-stall-rules firing; the flag's
 urgency is the highest severity fired, and escalation still follows og-config's "escalate after
 days" of the current step overdue. The effects themselves are declared in ``guide.tick.plan``.
-About 300 lines: the stall's decision (flag, task, escalation) reads best beside the journey's.
+About 330 lines: the stall's decision (flag, task, escalation) and the mail stop read best
+beside the journey's.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import replace
 from datetime import date, datetime, time
 
 from guide.calendar import business_days_between, is_business_day
+from guide.mail_health import MailHealth, MailProblem
 from guide.model import Book, Customer, GuideState, Step, StepSend
 from guide.stalls import Assessment, StallInputs, assess, steps_done_by_events
 from guide.stalls.reading import default_rules
@@ -87,14 +89,18 @@ def business_days_waited(
     return business_days_between(clock_start.date(), today, holidays)
 
 
-def decide(book: Book, today: date, extra: StallInputs | None = None) -> TickPlan:
+def decide(
+    book: Book, today: date, extra: StallInputs | None = None, mail: MailHealth | None = None
+) -> TickPlan:
     """What the tick should do today. ``extra`` is what the stall tabs hold (og-stall-rules,
-    og-activity...); without it, the PRD's default rules and nothing heard."""
+    og-activity...); without it, the PRD's default rules and nothing heard. ``mail`` says which
+    addresses bounced or complained: nothing more is mailed to those."""
     if extra is None:
         extra = StallInputs(rules=default_rules())
     plan = TickPlan(today=today, problems=[*book.problems, *extra.problems])
+    mail = mail or MailHealth({})
     for customer in book.customers:
-        _decide_customer(book, extra, customer, today, plan)
+        _decide_customer(book, extra, customer, today, plan, mail)
     if not is_business_day(today, book.config.holidays):
         # Nobody is mailed or flagged on a weekend or a team holiday; the next business day's
         # tick picks everything up. Where customers stand is still worth showing.
@@ -109,7 +115,12 @@ def task_title(customer: Customer, assessment: Assessment) -> str:
 
 
 def _decide_customer(
-    book: Book, extra: StallInputs, customer: Customer, today: date, plan: TickPlan
+    book: Book,
+    extra: StallInputs,
+    customer: Customer,
+    today: date,
+    plan: TickPlan,
+    mail: MailHealth,
 ) -> None:
     def status(state: str, step: str = "", detail: str = "") -> None:
         plan.statuses.append(Status(customer.customer_id, customer.name, state, step, detail))
@@ -164,11 +175,25 @@ def _decide_customer(
         status("finishing", detail="every step done")
         return
     send = sends.get(step.step_id)
+    stopped = _mail_problem(customer, plan, mail)
+    if stopped is not None and (send is None or send.sent_at is None):
+        cause = _mail_cause(plan, customer, steps)
+        status("mail stopped", step.title, f"{cause} \u2014 fix the address in the sheet")
+        return
     if send is None or send.sent_at is None:
         plan.effects.append(SendStep(customer.customer_id, journey_id, step.step_id))
         status("new" if step is steps[0] else "next step", step.title, "step email goes out today")
         return
     _decide_stall(book, extra, customer, today, plan, guide_state, journey_id, step, send)
+
+
+def _mail_problem(customer: Customer, plan: TickPlan, mail: MailHealth) -> MailProblem | None:
+    """The bounce or complaint that stops mail to the customer's address, remembered in the
+    plan for the flag and the triage tab."""
+    problem = mail.undeliverable(customer.customer_id, customer.email)
+    if problem is not None:
+        plan.mail_problems[customer.customer_id] = problem
+    return problem
 
 
 def _decide_stall(
@@ -185,6 +210,7 @@ def _decide_stall(
     """The current step is out: is the customer stalled, and has the owner (or the manager)
     heard of this stall yet?"""
     assessment = assess(book, extra, customer, today)
+    plan.assessments[customer.customer_id] = assessment  # for the triage tab: assessed once
     blocker = next((b for b in assessment.blockers if b.step_id == step.step_id), None)
     if blocker is not None:  # the engine's days: the segment's expected days, the resume
         waited, overdue = blocker.waited_days, blocker.overdue_days
@@ -222,6 +248,7 @@ def _decide_stall(
                 level,
                 severity,
                 assessment,
+                _mail_cause(plan, customer, book.plans[customer.plan]),
             )
         )
     if flagged == 0:
@@ -235,6 +262,15 @@ def _decide_stall(
         plan.effects.append(
             Escalate(customer.customer_id, journey_id, step.step_id, waited, overdue)
         )
+
+
+def _mail_cause(plan: TickPlan, customer: Customer, steps: list[Step]) -> str:
+    """The flag's word on mail that cannot reach the customer: "step 2 email bounced: ..."."""
+    problem = plan.mail_problems.get(customer.customer_id)
+    if problem is None:
+        return ""
+    numbers = {s.step_id: str(i) for i, s in enumerate(steps, start=1)}
+    return problem.cause(numbers.get(problem.step, ""))
 
 
 def _expected(book: Book, extra: StallInputs, customer: Customer, step: Step) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from guide.mail_health import MailProblem
 from guide.model import Problem
 from guide.stalls import Assessment
 
@@ -60,6 +61,8 @@ class Flag:
     level: int
     severity: str = "medium"
     assessment: Assessment = field(default_factory=Assessment, compare=False, repr=False)
+    # Why mail cannot reach the customer ("step 2 email bounced: mailbox does not exist").
+    mail_cause: str = ""
 
 
 @dataclass(frozen=True)
@@ -150,3 +153,7 @@ class TickPlan:
     statuses: list[Status] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     resting: bool = False  # not a business day: nothing is done
+    # What the decision learnt on the way, by customer id, for what follows it in the same tick
+    # (the triage tab, the Home tabs, the digest) so nobody assesses a customer twice.
+    assessments: dict[str, Assessment] = field(default_factory=dict)
+    mail_problems: dict[str, MailProblem] = field(default_factory=dict)

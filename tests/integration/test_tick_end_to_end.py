@@ -197,7 +197,7 @@ def test_a_stalled_customer_is_flagged_once_with_the_four_buttons(world: World) 
     buttons = [
         e["action_id"] for b in flag["blocks"] if b["type"] == "actions" for e in b["elements"]
     ]
-    # The four of every flag, then the stall's own answers (issue 11)
+    # The four of every flag, the stall's own answers, then the plan link (issue 11)
     assert buttons == [
         "og_finish",
         "og_pause",
@@ -206,6 +206,7 @@ def test_a_stalled_customer_is_flagged_once_with_the_four_buttons(world: World) 
         "og_draft",
         "og_call",
         "og_cancel",
+        "og_plan",  # View plan: a signed link to the staff page
     ]
     (state,) = world.rows("og-state", "C005")
     assert (state["flag step"], state["flag level"], state["flag ts"]) == (

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from adapters.outbox import read_outbox
+from adapters.outbox import OutboxEntry, read_outbox
 from adapters.xlsx_workbook import XlsxWorkbook
 from app.bootstrap import ports_from_env
 from app.cli import main
@@ -91,8 +91,10 @@ def test_the_scheduled_tick_runs_and_returns_its_counts(local: Local) -> None:
         "Stalls": 2,
         "SheetProblems": 4,
     }
-    kinds = [e.kind for e in read_outbox(local.outbox)]
+    kinds = [e.kind for e in read_outbox(local.outbox) if "-slack-home-" not in e.path.name]
     assert kinds.count("mail") == 4 and kinds.count("slack") == 3  # flags, and the manager
+    # and after its write, each owner's and the manager's App Home
+    assert len(homes(local.outbox)) == 3
     audit = sheet(local.workbook)["og-audit"]
     assert len(audit) == 1 + 8 + 2  # and a task opened for each of the two new stalls
 
@@ -103,10 +105,23 @@ def test_a_retried_invocation_in_a_warm_container_sends_nothing_new(local: Local
     sent, written = read_outbox(local.outbox), sheet(local.workbook)
     # When the scheduler's retry lands on it with the same event
     result = handler(event("tick.json"), FakeLambdaContext())
-    # Then nothing new is sent or written
+    # Then nothing new is sent or written (the App Homes catch up once with what the first run
+    # did: its Homes showed its decision, "new" where the step was about to go out)
     assert (result["Emails"], result["Flags"], result["Escalations"]) == (0, 0, 0)
-    assert [e.path.name for e in read_outbox(local.outbox)] == [e.path.name for e in sent]
+    assert not_homes(read_outbox(local.outbox)) == not_homes(sent)
     assert sheet(local.workbook) == written
+    # and a third run publishes no Home either
+    published = homes(local.outbox)
+    handler(event("tick.json"), FakeLambdaContext())
+    assert homes(local.outbox) == published
+
+
+def homes(outbox: Path) -> list[str]:
+    return [e.path.name for e in read_outbox(outbox) if "-slack-home-" in e.path.name]
+
+
+def not_homes(entries: list[OutboxEntry]) -> list[str]:
+    return [e.path.name for e in entries if "-slack-home-" not in e.path.name]
 
 
 def test_the_dry_run_event_changes_nothing(local: Local) -> None:
@@ -177,5 +192,6 @@ def test_cli_demo_builds_a_workbook_ticks_it_and_reports(
     assert "Problems to fix in the sheet (4)" in out
     assert "onboarding row 12, column 'plan': unknown plan 'standrad'" in out
     assert "Weekly digest" in out and "sent to morgan@example.com, sam@example.com" in out
-    # the tick's 7 messages and the digest to its two recipients
-    assert len(read_outbox(folder / "outbox")) == 9
+    # the tick's 7 messages and the digest to its two recipients, and the 3 App Homes
+    assert len(not_homes(read_outbox(folder / "outbox"))) == 9
+    assert len(homes(folder / "outbox")) == 3

@@ -37,10 +37,12 @@ __all__ = ["carry_out"]
 LEDGER_ERRORS = (AlreadyInProgress, MailerError, NotifierError)
 
 
-def carry_out(work: Work, effects: list[Effect], report: TickReport) -> None:
+def carry_out(
+    work: Work, effects: list[Effect], report: TickReport
+) -> dict[str, tuple[str, str, str]]:
     """Carry ``effects`` out within ``work``: sheet-only ones recorded at once, outside ones sent
     once each and recorded in order. A failed send is a problem in the report; the next tick
-    tries it again."""
+    tries it again. Returns the flags posted: customer id -> (step id, channel, ts)."""
     tick = TickContext(work, report)
     prepared = [(e, _prepare(tick, e)) for e in effects]
     # Escalations go second: the manager's message links to the flag, which may be posted in
@@ -48,6 +50,7 @@ def carry_out(work: Work, effects: list[Effect], report: TickReport) -> None:
     for wave in (False, True):
         outside = [o for e, o in prepared if o is not None and isinstance(e, Escalate) == wave]
         _run(tick, outside)
+    return tick.flags
 
 
 def _run(tick: TickContext, outside: list[Outside]) -> None:

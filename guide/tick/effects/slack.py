@@ -52,6 +52,8 @@ def flag(tick: TickContext, effect: Flag) -> Outside | None:
         mention,
         escalated,
         effect.assessment,
+        plan_url=work.ports.plan_link(customer.customer_id, work.now),
+        mail_cause=effect.mail_cause,
     )
     message = SlackMessage(channel, text, blocks)
     state = work.book.states.get(customer.customer_id)
