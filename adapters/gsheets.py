@@ -23,7 +23,14 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
 from adapters.http_retry import mount_retry, sheets_retry
-from adapters.workbook_plan import Plain, TabPlan, check_fence, new_tab_plan, plan_changes
+from adapters.workbook_plan import (
+    Plain,
+    TabPlan,
+    check_fence,
+    missing_columns_plan,
+    new_tab_plan,
+    plan_changes,
+)
 from guide.ports import WorkbookError
 from guide.workbook import Changes, Snapshot, Table
 
@@ -143,15 +150,24 @@ class GoogleSheetsWorkbook:
     def ensure_tabs(self, tabs: Sequence[str]) -> list[str]:
         self._sheets = None  # setup must see the sheet as it is now, not as cached
         sheets = self._metadata()
-        missing = [t for t in dict.fromkeys(tabs) if t not in sheets]
-        if not missing:
+        names = list(dict.fromkeys(tabs))
+        missing = [t for t in names if t not in sheets]
+        # Setup is rare: reading the tabs whole finds a column a person filled without a header,
+        # so a schema column added to an existing tab lands after it, not on it.
+        snapshot = self.read([t for t in names if t in sheets])
+        plans = [p for t in snapshot.tables.values() if (p := missing_columns_plan(t))]
+        plans += [new_tab_plan(t) for t in missing]
+        if not plans:
             return []
-        plans = [new_tab_plan(t) for t in missing]
         ids = self._sheet_ids(plans, sheets)
         body = {"requests": _requests(plans, ids, sheets)}
         self._call("create tabs", lambda: self._http.batch_update(self.spreadsheet_id, body))
         for plan in plans:
-            sheets[plan.tab] = _Sheet(ids[plan.tab], max(_NEW_SHEET_COLUMNS, plan.width))
+            known = sheets.get(plan.tab)
+            if known is None:
+                sheets[plan.tab] = _Sheet(ids[plan.tab], max(_NEW_SHEET_COLUMNS, plan.width))
+            else:
+                known.columns = max(known.columns, plan.width)
         return missing
 
     # -- helpers ----------------------------------------------------------------------------

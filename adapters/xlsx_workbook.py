@@ -24,6 +24,7 @@ from adapters.workbook_plan import (
     Plain,
     TabPlan,
     check_fence,
+    missing_columns_plan,
     new_tab_plan,
     plan_changes,
 )
@@ -82,10 +83,17 @@ class XlsxWorkbook:
     def ensure_tabs(self, tabs: Sequence[str]) -> list[str]:
         with self._locked():
             book = self._load(create=True)
-            missing = [t for t in dict.fromkeys(tabs) if t not in book.sheetnames]
-            for tab in missing:
-                _apply(book, new_tab_plan(tab))
-            if missing:
+            names = list(dict.fromkeys(tabs))
+            missing = [t for t in names if t not in book.sheetnames]
+            plans = [new_tab_plan(t) for t in missing]
+            for tab in names:
+                if tab in book.sheetnames:
+                    rows = book[tab].iter_rows(values_only=True)
+                    plan = missing_columns_plan(_table(tab, rows))
+                    plans += [plan] if plan else []
+            for plan in plans:
+                _apply(book, plan)
+            if plans:
                 self._save(book)
         return missing
 

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from adapters.workbook_plan import Plain, TabPlan, check_fence, plan_changes, schema_header
+from adapters.workbook_plan import (
+    Plain,
+    TabPlan,
+    check_fence,
+    missing_columns_plan,
+    plan_changes,
+    schema_header,
+)
 from guide.ports import RowsMoved, WorkbookError
 from guide.workbook import CellValue, Changes, Snapshot, Table
 
@@ -52,7 +59,14 @@ class InMemoryWorkbook:
             self._apply(plan)
 
     def ensure_tabs(self, tabs: Sequence[str]) -> list[str]:
-        missing = [t for t in dict.fromkeys(tabs) if t not in self.tabs]
+        names = list(dict.fromkeys(tabs))
+        missing = [t for t in names if t not in self.tabs]
+        snapshot = self.read([t for t in names if t in self.tabs])
+        self.reads -= 1  # the port's own look, not a unit of work's read
+        for table in snapshot.tables.values():
+            plan = missing_columns_plan(table)
+            if plan:
+                self._apply(plan)
         for tab in missing:
             self.tabs[tab] = [list(schema_header(tab))]
         return missing
