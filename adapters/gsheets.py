@@ -22,6 +22,7 @@ from google.oauth2.service_account import Credentials
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
+from adapters import gsheets_format
 from adapters.http_retry import mount_retry, sheets_retry
 from adapters.workbook_plan import (
     Plain,
@@ -33,6 +34,7 @@ from adapters.workbook_plan import (
 )
 from guide.ports import WorkbookError
 from guide.workbook import Changes, Snapshot, Table
+from sheets.schema import TabFormat
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds: a Lambda must not hang on a socket
@@ -169,6 +171,25 @@ class GoogleSheetsWorkbook:
             else:
                 known.columns = max(known.columns, plan.width)
         return missing
+
+    def format_tabs(self, layout: Sequence[TabFormat]) -> int:
+        """Two reads (the formatting metadata, the headers) and at most one batchUpdate, made
+        only for what is missing (see ``adapters.gsheets_format``)."""
+        meta = self._call(
+            "read formatting",
+            lambda: self._http.fetch_sheet_metadata(
+                self.spreadsheet_id, params={"fields": gsheets_format.FIELDS}
+            ),
+        )
+        titles = {s["properties"]["title"] for s in meta.get("sheets", [])}
+        tabs = [f.tab for f in layout if (f.checkboxes or f.dropdowns) and f.tab in titles]
+        snapshot = self.read(tabs, header_only=tabs) if tabs else Snapshot({})
+        headers = {t: table.header for t, table in snapshot.tables.items()}
+        requests, changes = gsheets_format.format_requests(layout, meta, headers)
+        if requests:
+            body = {"requests": requests}
+            self._call("format tabs", lambda: self._http.batch_update(self.spreadsheet_id, body))
+        return changes
 
     # -- helpers ----------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from adapters.workbook_plan import (
 )
 from guide.ports import RowsMoved, WorkbookError
 from guide.workbook import CellValue, Changes, Snapshot, Table
+from sheets.schema import TabFormat
 
 
 class InMemoryWorkbook:
@@ -28,6 +29,7 @@ class InMemoryWorkbook:
         self.writes = 0
         self.fail_commits = 0  # the next N commits raise WorkbookError and change nothing
         self.last_read: tuple[list[str], list[str]] = ([], [])  # (tabs, header_only)
+        self.formats: dict[str, TabFormat] = {}  # tab -> the format setup last gave it
 
     # -- the port ---------------------------------------------------------------------------
 
@@ -70,6 +72,15 @@ class InMemoryWorkbook:
         for tab in missing:
             self.tabs[tab] = [list(schema_header(tab))]
         return missing
+
+    def format_tabs(self, layout: Sequence[TabFormat]) -> int:
+        """Records each existing tab's format; counts the tabs whose format changed."""
+        changed = 0
+        for fmt in layout:
+            if fmt.tab in self.tabs and self.formats.get(fmt.tab) != fmt:
+                self.formats[fmt.tab] = fmt
+                changed += 1
+        return changed
 
     # -- for tests --------------------------------------------------------------------------
 
