@@ -3,7 +3,7 @@ already uses without disturbing their data, their own columns or their column or
 
 from __future__ import annotations
 
-from sheets.schema import CONFIG, ONBOARDING
+from sheets.schema import CONFIG, ONBOARDING, PLAN_NAMES, Dropdown, TabFormat
 from tests.contract.conftest import MakeWorkbook
 
 OWN = ["contact email", "customer id", "our notes", "plan"]
@@ -37,3 +37,26 @@ def test_given_complete_tabs_when_tabs_are_ensured_again_then_nothing_changes(
     wb = make_workbook({"onboarding": [[*ONBOARDING.columns, "our notes"], ["c1"]]})
     assert wb.ensure_tabs(["onboarding"]) == []
     assert wb.read(["onboarding"])["onboarding"].header == [*ONBOARDING.columns, "our notes"]
+
+
+def test_given_a_layout_when_tabs_are_formatted_twice_then_the_second_time_changes_nothing(
+    make_workbook: MakeWorkbook,
+) -> None:
+    # Given a tab a team uses and a layout with a frozen header, tick boxes and a drop-down
+    tabs = {"onboarding": [OWN + ["paused"], ["a@acme.test", "c1", "vip", "basic", True]]}
+    wb = make_workbook(tabs)
+    layout = [
+        TabFormat(
+            "onboarding",
+            checkboxes=("paused", "finished"),  # finished is not a column here: skipped
+            dropdowns=(Dropdown("plan", PLAN_NAMES, ("basic", "pro")),),
+        ),
+        TabFormat("og-audit", protected=True),  # not a tab here: skipped
+    ]
+    # When it is applied, then something changed; applied again, nothing does
+    assert wb.format_tabs(layout) > 0
+    assert wb.format_tabs(layout) == 0
+    # And the data is as it was
+    snap = wb.read(["onboarding"])
+    assert snap["onboarding"].header == tabs["onboarding"][0]
+    assert snap["onboarding"].rows == tabs["onboarding"][1:]
