@@ -82,11 +82,11 @@ STARTER_PLAN: tuple[dict[str, CellValue], ...] = tuple(
     )
 )
 
-# A tab people have started filling is theirs: defaults go only into an empty one.
-DEFAULT_ROWS: dict[str, tuple[dict[str, CellValue], ...]] = {
-    STALL_RULES.name: tuple(defaults.STALL_RULES),
-    INTERVENTIONS.name: tuple(defaults.INTERVENTIONS),
-    PLANS.name: STARTER_PLAN,
+# A tab people have started filling is theirs: defaults go only into an empty one. (The demo
+# seeds these too; it brings plans of its own, so the starter plan is kept apart.)
+DEFAULT_ROWS = {
+    STALL_RULES.name: defaults.STALL_RULES,
+    INTERVENTIONS.name: defaults.INTERVENTIONS,
 }
 
 
@@ -94,7 +94,7 @@ def setup_workbook(workbook: Workbook) -> list[str]:
     """Create missing tabs and columns, add any og-config key not there yet, fill the empty
     default tabs, format the tabs. Return the tabs made."""
     made = workbook.ensure_tabs([t.name for t in TABS])
-    snapshot = workbook.read([CONFIG.name, SEGMENTS.name, *DEFAULT_ROWS])
+    snapshot = workbook.read([CONFIG.name, SEGMENTS.name, PLANS.name, *DEFAULT_ROWS])
     have = {normalize_header(r.get("key")) for _, r in snapshot[CONFIG.name].records()}
     changes = Changes()
     for key, (notes, default) in KEYS.items():
@@ -102,7 +102,7 @@ def setup_workbook(workbook: Workbook) -> list[str]:
             notes = f"{notes} (allowed: {allowed(key)})"
             changes.append(CONFIG.name, {"key": key, "value": default, "notes": notes})
     filled = {}
-    for tab, rows in DEFAULT_ROWS.items():
+    for tab, rows in {**DEFAULT_ROWS, PLANS.name: STARTER_PLAN}.items():
         empty = not any(True for _ in snapshot[tab].records())
         filled[tab] = list(rows) if empty else [r for _, r in snapshot[tab].records()]
         if empty:

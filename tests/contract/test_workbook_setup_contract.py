@@ -43,7 +43,7 @@ def test_given_a_layout_when_tabs_are_formatted_twice_then_the_second_time_chang
     make_workbook: MakeWorkbook,
 ) -> None:
     # Given a tab a team uses and a layout with a frozen header, tick boxes and a drop-down
-    tabs = {"onboarding": [OWN + ["paused"], ["a@acme.test", "c1", "vip", "basic", True]]}
+    tabs = {"onboarding": [[*OWN, "paused"], ["a@acme.test", "c1", "vip", "basic", True]]}
     wb = make_workbook(tabs)
     layout = [
         TabFormat(

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from app.setup_workbook import STARTER_PLAN, setup_workbook
-from fakes.sheets_server import FakeSheetsServer, gspread_workbook
 from fakes.sheets_requests import Sheet
+from fakes.sheets_server import FakeSheetsServer, gspread_workbook
 from sheets.schema import AUDIT, CONFIG, ONBOARDING, PLANS, SEGMENTS, TABS
 
 
