@@ -22,10 +22,19 @@ from google.oauth2.service_account import Credentials
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
+from adapters import gsheets_format
 from adapters.http_retry import mount_retry, sheets_retry
-from adapters.workbook_plan import Plain, TabPlan, check_fence, new_tab_plan, plan_changes
+from adapters.workbook_plan import (
+    Plain,
+    TabPlan,
+    check_fence,
+    missing_columns_plan,
+    new_tab_plan,
+    plan_changes,
+)
 from guide.ports import WorkbookError
 from guide.workbook import Changes, Snapshot, Table
+from sheets.schema import TabFormat
 
 if TYPE_CHECKING:
     from guide.triage import TriageView
@@ -147,15 +156,24 @@ class GoogleSheetsWorkbook:
     def ensure_tabs(self, tabs: Sequence[str]) -> list[str]:
         self._sheets = None  # setup must see the sheet as it is now, not as cached
         sheets = self._metadata()
-        missing = [t for t in dict.fromkeys(tabs) if t not in sheets]
-        if not missing:
+        names = list(dict.fromkeys(tabs))
+        missing = [t for t in names if t not in sheets]
+        # Setup is rare: reading the tabs whole finds a column a person filled without a header,
+        # so a schema column added to an existing tab lands after it, not on it.
+        snapshot = self.read([t for t in names if t in sheets])
+        plans = [p for t in snapshot.tables.values() if (p := missing_columns_plan(t))]
+        plans += [new_tab_plan(t) for t in missing]
+        if not plans:
             return []
-        plans = [new_tab_plan(t) for t in missing]
         ids = self._sheet_ids(plans, sheets)
         body = {"requests": _requests(plans, ids, sheets)}
         self._call("create tabs", lambda: self._http.batch_update(self.spreadsheet_id, body))
         for plan in plans:
-            sheets[plan.tab] = _Sheet(ids[plan.tab], max(_NEW_SHEET_COLUMNS, plan.width))
+            known = sheets.get(plan.tab)
+            if known is None:
+                sheets[plan.tab] = _Sheet(ids[plan.tab], max(_NEW_SHEET_COLUMNS, plan.width))
+            else:
+                known.columns = max(known.columns, plan.width)
         return missing
 
     def ensure_filter_views(self, tab: str, views: Sequence[TriageView]) -> list[str]:
@@ -193,6 +211,25 @@ class GoogleSheetsWorkbook:
                 "add filter views", lambda: self._http.batch_update(self.spreadsheet_id, body)
             )
         return [v.title for v in missing if v.column in positions]
+
+    def format_tabs(self, layout: Sequence[TabFormat]) -> int:
+        """Two reads (the formatting metadata, the headers) and at most one batchUpdate, made
+        only for what is missing (see ``adapters.gsheets_format``)."""
+        meta = self._call(
+            "read formatting",
+            lambda: self._http.fetch_sheet_metadata(
+                self.spreadsheet_id, params={"fields": gsheets_format.FIELDS}
+            ),
+        )
+        titles = {s["properties"]["title"] for s in meta.get("sheets", [])}
+        tabs = [f.tab for f in layout if (f.checkboxes or f.dropdowns) and f.tab in titles]
+        snapshot = self.read(tabs, header_only=tabs) if tabs else Snapshot({})
+        headers = {t: table.header for t, table in snapshot.tables.items()}
+        requests, changes = gsheets_format.format_requests(layout, meta, headers)
+        if requests:
+            body = {"requests": requests}
+            self._call("format tabs", lambda: self._http.batch_update(self.spreadsheet_id, body))
+        return changes
 
     # -- helpers ----------------------------------------------------------------------------
 

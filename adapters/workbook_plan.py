@@ -62,6 +62,19 @@ def new_tab_plan(tab: str) -> TabPlan:
     return TabPlan(tab, create=True, width=len(header), new_headers=list(enumerate(header)))
 
 
+def missing_columns_plan(table: Table) -> TabPlan | None:
+    """Add the schema columns an existing tab lacks, at the right end of its header, after
+    any column a person filled (with or without a header); None when nothing is missing.
+    A person's own columns and their order are left as they are."""
+    positions = header_positions(table.header)
+    missing = [c for c in schema_header(table.tab) if normalize_header(c) not in positions]
+    if not missing:
+        return None
+    first = max(len(table.header), max((len(r) for r in table.rows), default=0))
+    new_headers = [(first + i, name) for i, name in enumerate(missing)]
+    return TabPlan(table.tab, create=False, width=first + len(missing), new_headers=new_headers)
+
+
 class _TabLayout:
     """Where each named column is on one tab, adding columns at the right end as changes ask."""
 

@@ -17,6 +17,8 @@ from typing import Any
 from filelock import FileLock, Timeout
 from openpyxl import Workbook as OpenpyxlWorkbook
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from adapters.workbook_plan import (
@@ -24,11 +26,14 @@ from adapters.workbook_plan import (
     Plain,
     TabPlan,
     check_fence,
+    header_positions,
+    missing_columns_plan,
     new_tab_plan,
     plan_changes,
 )
 from guide.ports import WorkbookError
 from guide.workbook import Changes, Snapshot, Table
+from sheets.schema import TabFormat, normalize_header
 
 
 class XlsxWorkbook:
@@ -82,12 +87,32 @@ class XlsxWorkbook:
     def ensure_tabs(self, tabs: Sequence[str]) -> list[str]:
         with self._locked():
             book = self._load(create=True)
-            missing = [t for t in dict.fromkeys(tabs) if t not in book.sheetnames]
-            for tab in missing:
-                _apply(book, new_tab_plan(tab))
-            if missing:
+            names = list(dict.fromkeys(tabs))
+            missing = [t for t in names if t not in book.sheetnames]
+            plans = [new_tab_plan(t) for t in missing]
+            for tab in names:
+                if tab in book.sheetnames:
+                    rows = book[tab].iter_rows(values_only=True)
+                    plan = missing_columns_plan(_table(tab, rows))
+                    plans += [plan] if plan else []
+            for plan in plans:
+                _apply(book, plan)
+            if plans:
                 self._save(book)
         return missing
+
+    def format_tabs(self, layout: Sequence[TabFormat]) -> int:
+        """Frozen header rows and in-cell lists (tick boxes as a TRUE/FALSE list, drop-downs),
+        each set only where it is not there yet. Protection is left off: a protected sheet in a
+        desktop spreadsheet program refuses every edit, which is stronger than warning-only."""
+        with self._locked():
+            if not self.path.exists():
+                return 0
+            book = self._load(create=False)
+            changes = sum(_format(book[f.tab], f) for f in layout if f.tab in book.sheetnames)
+            if changes:
+                self._save(book)
+        return changes
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -128,6 +153,32 @@ class XlsxWorkbook:
         finally:
             if os.path.exists(tmp):
                 os.remove(tmp)
+
+
+def _format(sheet: Worksheet, fmt: TabFormat) -> int:
+    changes = 0
+    freeze = f"A{fmt.frozen_rows + 1}" if fmt.frozen_rows else None
+    if sheet.freeze_panes != freeze:
+        sheet.freeze_panes = freeze
+        changes += 1
+    positions = header_positions(c.value for c in sheet[1]) if sheet.max_row else {}
+    lists: list[tuple[str, tuple[str, ...]]] = [(c, ("TRUE", "FALSE")) for c in fmt.checkboxes]
+    lists += [(d.column, d.choices) for d in fmt.dropdowns if d.choices]
+    have = {(str(v.sqref), v.formula1) for v in sheet.data_validations.dataValidation}
+    for column, choices in lists:
+        at = positions.get(normalize_header(column))
+        if at is None:
+            continue
+        letter = get_column_letter(at + 1)
+        # A list formula is one quoted, comma-separated string (Excel caps it at 255 chars).
+        rule = DataValidation(
+            type="list", formula1='"' + ",".join(choices) + '"', showErrorMessage=False
+        )
+        rule.add(f"{letter}{fmt.frozen_rows + 1}:{letter}1048576")
+        if (str(rule.sqref), rule.formula1) not in have:
+            sheet.add_data_validation(rule)
+            changes += 1
+    return changes
 
 
 def _table(tab: str, raw_rows: Iterator[tuple[Any, ...]]) -> Table:

@@ -9,9 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from adapters.workbook_plan import Plain, TabPlan, check_fence, plan_changes, schema_header
+from adapters.workbook_plan import (
+    Plain,
+    TabPlan,
+    check_fence,
+    missing_columns_plan,
+    plan_changes,
+    schema_header,
+)
 from guide.ports import RowsMoved, WorkbookError
 from guide.workbook import CellValue, Changes, Snapshot, Table
+from sheets.schema import TabFormat
 
 
 class InMemoryWorkbook:
@@ -21,6 +29,7 @@ class InMemoryWorkbook:
         self.writes = 0
         self.fail_commits = 0  # the next N commits raise WorkbookError and change nothing
         self.last_read: tuple[list[str], list[str]] = ([], [])  # (tabs, header_only)
+        self.formats: dict[str, TabFormat] = {}  # tab -> the format setup last gave it
 
     # -- the port ---------------------------------------------------------------------------
 
@@ -52,10 +61,26 @@ class InMemoryWorkbook:
             self._apply(plan)
 
     def ensure_tabs(self, tabs: Sequence[str]) -> list[str]:
-        missing = [t for t in dict.fromkeys(tabs) if t not in self.tabs]
+        names = list(dict.fromkeys(tabs))
+        missing = [t for t in names if t not in self.tabs]
+        snapshot = self.read([t for t in names if t in self.tabs])
+        self.reads -= 1  # the port's own look, not a unit of work's read
+        for table in snapshot.tables.values():
+            plan = missing_columns_plan(table)
+            if plan:
+                self._apply(plan)
         for tab in missing:
             self.tabs[tab] = [list(schema_header(tab))]
         return missing
+
+    def format_tabs(self, layout: Sequence[TabFormat]) -> int:
+        """Records each existing tab's format; counts the tabs whose format changed."""
+        changed = 0
+        for fmt in layout:
+            if fmt.tab in self.tabs and self.formats.get(fmt.tab) != fmt:
+                self.formats[fmt.tab] = fmt
+                changed += 1
+        return changed
 
     # -- for tests --------------------------------------------------------------------------
 

@@ -27,15 +27,34 @@ class Sheet:
     row_count: int
     column_count: int
     filter_views: list[dict[str, Any]] = field(default_factory=list)
+    frozen_rows: int = 0
+    # Formatting, as the batchUpdate requests set it (see fakes.sheets_format): data validation
+    # rules by their GridRange (as JSON), protected ranges, and developer metadata.
+    validations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    protected: list[dict[str, Any]] = field(default_factory=list)
+    metadata: list[dict[str, Any]] = field(default_factory=list)
 
     def properties(self) -> dict[str, Any]:
+        grid = {"rowCount": self.row_count, "columnCount": self.column_count}
+        if self.frozen_rows:
+            grid["frozenRowCount"] = self.frozen_rows  # Google leaves a zero out
         return {
             "sheetId": self.sheet_id,
             "title": self.title,
             "index": self.index,
             "sheetType": "GRID",
-            "gridProperties": {"rowCount": self.row_count, "columnCount": self.column_count},
+            "gridProperties": grid,
         }
+
+    def copy(self) -> Sheet:
+        """A copy a batch may change, leaving this one as it was."""
+        return replace(
+            self,
+            rows=list(self.rows),
+            validations=dict(self.validations),
+            protected=list(self.protected),
+            metadata=[dict(m) for m in self.metadata],
+        )
 
 
 def cell_json(value: Any) -> Any:
@@ -69,9 +88,19 @@ def apply_requests(sheets: list[Sheet], body: Any) -> tuple[list[Sheet], list[di
 
 
 class _Batch:
+    """One batchUpdate in progress: copies of the sheets it changed, swapped in at the end."""
+
     def __init__(self, sheets: list[Sheet]) -> None:
         self.sheets = list(sheets)
         self._copied: set[int] = set()
+        # Imported here: that module's requests take a _Batch, and it imports BadRequest from here.
+        from fakes.sheets_format import (
+            add_protected_range,
+            create_metadata,
+            set_data_validation,
+            update_metadata,
+        )
+
         self._kinds: dict[str, Callable[[dict[str, Any], str], dict[str, Any]]] = {
             "addSheet": self._add_sheet,
             "updateCells": self._update_cells,
@@ -80,6 +109,10 @@ class _Batch:
             "appendDimension": self._append_dimension,
             "updateSheetProperties": self._update_sheet_properties,
             "addFilterView": self._add_filter_view,
+            "setDataValidation": lambda args, where: set_data_validation(self, args, where),
+            "addProtectedRange": lambda args, where: add_protected_range(self, args, where),
+            "createDeveloperMetadata": lambda args, where: create_metadata(self, args, where),
+            "updateDeveloperMetadata": lambda args, where: update_metadata(self, args, where),
         }
 
     def apply(self, i: int, request: Any) -> dict[str, Any]:
@@ -100,7 +133,7 @@ class _Batch:
         for i, sheet in enumerate(self.sheets):
             if sheet.sheet_id == sheet_id:
                 if sheet_id not in self._copied:
-                    sheet = replace(sheet, rows=list(sheet.rows))
+                    sheet = sheet.copy()
                     self.sheets[i] = sheet
                     self._copied.add(sheet_id)
                 return sheet
@@ -147,8 +180,14 @@ class _Batch:
     def _update_sheet_properties(self, args: dict[str, Any], where: str) -> dict[str, Any]:
         props = args.get("properties") or {}
         sheet = self.sheet(props.get("sheetId", 0), where)
+        if args.get("fields") == "gridProperties.frozenRowCount":
+            frozen = (props.get("gridProperties") or {}).get("frozenRowCount", 0)
+            if not isinstance(frozen, int) or not 0 <= frozen < sheet.row_count:
+                raise BadRequest(f"Invalid {where}: frozenRowCount {frozen!r} is off the grid")
+            sheet.frozen_rows = frozen
+            return {}
         if args.get("fields") != "title" or not props.get("title"):
-            raise BadRequest(f"Invalid {where}: the fake updates the title only")
+            raise BadRequest(f"Invalid {where}: the fake updates the title or frozen rows only")
         title = str(props["title"])
         if any(s.title.casefold() == title.casefold() and s is not sheet for s in self.sheets):
             raise BadRequest(

@@ -214,6 +214,11 @@ class FakeSheetsServer:
             sheet = self._sheet(spreadsheet_id, tab)
             return sheet.row_count, sheet.column_count
 
+    def sheet(self, spreadsheet_id: str, tab: str) -> Sheet:
+        """A copy of the tab as stored, formatting included (frozen rows, validations, ...)."""
+        with self._lock:
+            return self._sheet(spreadsheet_id, tab).copy()
+
     def _sheet(self, spreadsheet_id: str, tab: str) -> Sheet:
         return next(s for s in self._books[spreadsheet_id] if s.title == tab)
 
@@ -293,6 +298,8 @@ def _metadata(book_id: str, sheets: list[Sheet]) -> dict[str, Any]:
             {
                 "properties": s.properties(),
                 **({"filterViews": s.filter_views} if s.filter_views else {}),
+                "protectedRanges": [dict(p) for p in s.protected],
+                "developerMetadata": [dict(m) for m in s.metadata],
             }
             for s in sheets
         ],

@@ -15,6 +15,7 @@ from urllib.parse import urlencode, urljoin
 
 from guide.links import LinkSigner
 from guide.workbook import Changes, Snapshot
+from sheets.schema import TabFormat
 
 if TYPE_CHECKING:  # the tick's modules import this one
     from guide.model import Book
@@ -64,7 +65,14 @@ class Workbook(Protocol):
         ...
 
     def ensure_tabs(self, tabs: Sequence[str]) -> list[str]:
-        """Create the named tabs that are missing, with their schema headers; return those made."""
+        """Create the named tabs that are missing, with their schema headers, and add the schema
+        columns an existing tab lacks at the right end of its header; return the tabs made."""
+        ...
+
+    def format_tabs(self, layout: Sequence[TabFormat]) -> int:
+        """Freeze header rows, set tick boxes and drop-downs (found by header name), protect
+        tabs, as ``layout`` says, on the tabs that exist. Only what is not so already is
+        changed: return how many changes were made (0 on a second run)."""
         ...
 
 
