@@ -14,6 +14,9 @@
 
 Exit codes: 0 done (problems in the sheet are reported, not fatal), 2 the environment or the
 workbook is not usable. ``admin`` exits with its result's code (see ``app.admin``).
+
+Longer than most modules: one subcommand function per operator command, so the whole
+command line reads in one place; the bodies of the larger ones live beside their logic.
 """
 
 from __future__ import annotations

@@ -3,6 +3,9 @@
 Plain server-rendered HTML with inline CSS, no scripts and no outside assets: it has to look
 right on a phone straight from an email, and a strict Content-Security-Policy can forbid the
 rest. Every value that came from the sheet or the link is escaped.
+
+Longer than most modules: one shared stylesheet and the few small pages built on it (done,
+resume, errors), kept together so they look alike.
 """
 
 from __future__ import annotations

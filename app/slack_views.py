@@ -3,6 +3,9 @@
 Slack shows ``plain_text`` as typed (no mrkdwn), so what a person typed needs no escaping here;
 it only has to fit Slack's length limits (``guide.slack_limits``), or ``views.open`` refuses the
 whole modal.
+
+Longer than most modules: every modal the flag opens, built and read back in one place, so a
+view and the code that reads its submission cannot drift apart.
 """
 
 from __future__ import annotations

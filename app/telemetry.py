@@ -17,6 +17,9 @@ for it, and the answer says why. An event with no customer tag (the digest), for
 our own team (an escalation) or for a customer not on the onboarding tab is skipped and said
 so. Everything accepted from one invocation goes in one unit of work (one read, one write), and
 an event whose id is already in og-activity changes nothing, so a redelivery is harmless.
+
+Longer than most modules: checking an SNS signature and turning each kind of SES event into
+an og-activity row belong together; splitting them would spread one protocol over two files.
 """
 
 from __future__ import annotations

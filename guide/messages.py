@@ -3,6 +3,9 @@
 Everything a person typed (names, companies, notes) is escaped for where it lands: HTML in
 emails, mrkdwn in Slack; in Slack it is also cut to fit (``guide.slack_limits``), top-level
 ``text`` included, since that is what notifications show.
+
+Longer than most modules: every message the guide sends (emails, the flag, the escalation)
+in one place, so their wording and Slack limits are read together.
 """
 
 from __future__ import annotations
