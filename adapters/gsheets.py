@@ -4,16 +4,14 @@ One read is one ``values:batchGet`` (plus one metadata fetch per instance); one 
 ``spreadsheets:batchUpdate``, which Google applies all or nothing. Values are written as typed
 ``CellData`` (``stringValue`` and friends), which is RAW: a note starting with ``=`` stays text.
 
-Longer than most modules on purpose: the whole Sheets port (read, commit, tab creation) on
-one client, so the request budget (one read, one write) is visible in one file.
+The requests a commit sends are built in ``adapters.gsheets_commit``; formatting and filter
+views in ``adapters.gsheets_format``.
 """
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import requests
@@ -23,9 +21,10 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
 from adapters import gsheets_format
+from adapters.gsheets_commit import NEW_SHEET_COLUMNS, SheetSize, batch_requests
+from adapters.gsheets_format import filter_view
 from adapters.http_retry import mount_retry, sheets_retry
 from adapters.workbook_plan import (
-    Plain,
     TabPlan,
     check_fence,
     missing_columns_plan,
@@ -51,15 +50,8 @@ _READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption"
 # write); a tick that mailed and flagged for minutes does not, and checks.
 VERIFY_ROWS_AFTER_SECONDS = 5.0
 # What Google gives a sheet made in its own UI; a tab we add gets at least this.
-_NEW_SHEET_ROWS, _NEW_SHEET_COLUMNS = 1000, 26
 
 T = TypeVar("T")
-
-
-@dataclass
-class _Sheet:
-    sheet_id: int
-    columns: int  # the grid's column count: a cell beyond it is an error, so we grow it first
 
 
 def a1_tab(name: str) -> str:
@@ -83,7 +75,7 @@ class GoogleSheetsWorkbook:
         self._verify_rows_after = verify_rows_after
         self._http = http
         self._http.set_timeout(timeout)
-        self._sheets: dict[str, _Sheet] | None = None
+        self._sheets: dict[str, SheetSize] | None = None
 
     @classmethod
     def from_service_account_info(
@@ -139,7 +131,7 @@ class GoogleSheetsWorkbook:
         ids = self._sheet_ids(plans, sheets)
         if time.monotonic() - snapshot.taken_at >= self._verify_rows_after:
             self._check_fences(plans)
-        body = {"requests": _requests(plans, ids, sheets)}
+        body = {"requests": batch_requests(plans, ids, sheets)}
         self._call(
             "commit",
             lambda: self._http.batch_update(self.spreadsheet_id, body),
@@ -149,7 +141,7 @@ class GoogleSheetsWorkbook:
             # Keep the cached grid in step, so the next commit does not grow it again.
             known = sheets.get(plan.tab)
             if known is None:
-                sheets[plan.tab] = _Sheet(ids[plan.tab], max(_NEW_SHEET_COLUMNS, plan.width))
+                sheets[plan.tab] = SheetSize(ids[plan.tab], max(NEW_SHEET_COLUMNS, plan.width))
             else:
                 known.columns = max(known.columns, plan.width)
 
@@ -166,12 +158,12 @@ class GoogleSheetsWorkbook:
         if not plans:
             return []
         ids = self._sheet_ids(plans, sheets)
-        body = {"requests": _requests(plans, ids, sheets)}
+        body = {"requests": batch_requests(plans, ids, sheets)}
         self._call("create tabs", lambda: self._http.batch_update(self.spreadsheet_id, body))
         for plan in plans:
             known = sheets.get(plan.tab)
             if known is None:
-                sheets[plan.tab] = _Sheet(ids[plan.tab], max(_NEW_SHEET_COLUMNS, plan.width))
+                sheets[plan.tab] = SheetSize(ids[plan.tab], max(NEW_SHEET_COLUMNS, plan.width))
             else:
                 known.columns = max(known.columns, plan.width)
         return missing
@@ -201,7 +193,7 @@ class GoogleSheetsWorkbook:
         sheet_id = int(sheet["properties"].get("sheetId", 0))
         width = max(len(table.header), 1)
         requests = [
-            {"addFilterView": {"filter": _filter_view(v, sheet_id, width, positions[v.column])}}
+            {"addFilterView": {"filter": filter_view(v, sheet_id, width, positions[v.column])}}
             for v in missing
             if v.column in positions
         ]
@@ -233,7 +225,7 @@ class GoogleSheetsWorkbook:
 
     # -- helpers ----------------------------------------------------------------------------
 
-    def _metadata(self) -> dict[str, _Sheet]:
+    def _metadata(self) -> dict[str, SheetSize]:
         """Tab title -> sheet id and width, fetched once per instance (one request)."""
         if self._sheets is None:
             meta = self._call(
@@ -242,17 +234,17 @@ class GoogleSheetsWorkbook:
                     self.spreadsheet_id, params={"fields": _METADATA_FIELDS}
                 ),
             )
-            sheets: dict[str, _Sheet] = {}
+            sheets: dict[str, SheetSize] = {}
             for sheet in meta.get("sheets", []):
                 props = sheet.get("properties", {})
                 grid = props.get("gridProperties", {})
-                sheets[props["title"]] = _Sheet(
+                sheets[props["title"]] = SheetSize(
                     int(props.get("sheetId", 0)), int(grid.get("columnCount", 0))
                 )
             self._sheets = sheets
         return self._sheets
 
-    def _sheet_ids(self, plans: list[TabPlan], sheets: dict[str, _Sheet]) -> dict[str, int]:
+    def _sheet_ids(self, plans: list[TabPlan], sheets: dict[str, SheetSize]) -> dict[str, int]:
         ids: dict[str, int] = {}
         next_id = max((s.sheet_id for s in sheets.values()), default=0) + 1
         for plan in plans:
@@ -322,28 +314,6 @@ class GoogleSheetsWorkbook:
             ) from error
 
 
-def _filter_view(view: TriageView, sheet_id: int, width: int, column: int) -> dict[str, Any]:
-    """A filter view over the whole tab: rows whose ``column`` is more than the threshold,
-    the largest first."""
-    return {
-        "title": view.title,
-        "range": {"sheetId": sheet_id, "startRowIndex": 0, "startColumnIndex": 0,
-                  "endColumnIndex": width},
-        "filterSpecs": [
-            {
-                "columnIndex": column,
-                "filterCriteria": {
-                    "condition": {
-                        "type": "NUMBER_GREATER",
-                        "values": [{"userEnteredValue": str(view.more_than)}],
-                    }
-                },
-            }
-        ],
-        "sortSpecs": [{"dimensionIndex": column, "sortOrder": "DESCENDING"}],
-    }  # fmt: skip
-
-
 def _letters(column: int) -> str:
     """0 -> A, 25 -> Z, 26 -> AA."""
     letters = ""
@@ -375,110 +345,3 @@ def _table(tab: str, values: list[list[Any]]) -> Table:
     # Google sends empty cells inside a row as ""; the local workbook has None. Make them agree.
     rows = [[None if v == "" else v for v in row] for row in values[1:]]
     return Table(tab, header, rows)
-
-
-def _cell(value: Plain) -> dict[str, Any]:
-    if value is None or value == "":
-        return {}  # with fields=userEnteredValue, a CellData without one clears the cell
-    if isinstance(value, bool):
-        return {"userEnteredValue": {"boolValue": value}}
-    if isinstance(value, int | float):
-        if isinstance(value, float) and not math.isfinite(value):
-            raise WorkbookError(f"cannot write {value!r} to a sheet")
-        return {"userEnteredValue": {"numberValue": value}}
-    return {"userEnteredValue": {"stringValue": str(value)}}
-
-
-def _requests(
-    plans: list[TabPlan], ids: dict[str, int], sheets: dict[str, _Sheet]
-) -> list[dict[str, Any]]:
-    """The batchUpdate requests, in an order where each one's row numbers are still right:
-    new tabs and columns, headers, edits, appends, then deletes from the bottom up."""
-    out: list[dict[str, Any]] = []
-    for plan in plans:
-        sheet_id = ids[plan.tab]
-        if plan.create:
-            grid = {
-                "rowCount": _NEW_SHEET_ROWS,
-                "columnCount": max(_NEW_SHEET_COLUMNS, plan.width),
-            }
-            props = {"sheetId": sheet_id, "title": plan.tab, "gridProperties": grid}
-            out.append({"addSheet": {"properties": props}})
-            continue
-        # Sheet ids are cached, names are not: if a person renamed this tab and made a new one
-        # with the old name, the id now points at the renamed tab. Setting the title the id
-        # should have fails the whole batch in that case (the name is taken) and is a no-op
-        # otherwise, so a stale id can never write into the wrong tab.
-        pin = {"properties": {"sheetId": sheet_id, "title": plan.tab}, "fields": "title"}
-        out.append({"updateSheetProperties": pin})
-        if plan.width > sheets[plan.tab].columns:
-            grow = plan.width - sheets[plan.tab].columns
-            out.append(
-                {"appendDimension": {"sheetId": sheet_id, "dimension": "COLUMNS", "length": grow}}
-            )
-    for plan in plans:
-        if plan.new_headers:
-            # New header cells are always one run at the right end (or the whole row).
-            first = plan.new_headers[0][0]
-            cells = [_cell(name) for _, name in plan.new_headers]
-            out.append(_update(ids[plan.tab], 0, first, cells))
-    for plan in plans:
-        for row, column, values in _edit_runs(plan.edits):
-            out.append(_update(ids[plan.tab], row - 1, column, [_cell(v) for v in values]))
-    for plan in plans:
-        if plan.appends:
-            rows = [
-                {"values": [_cell(cells.get(i)) for i in range(max(cells) + 1)]}
-                for cells in plan.appends
-            ]
-            out.append(
-                {
-                    "appendCells": {
-                        "sheetId": ids[plan.tab],
-                        "rows": rows,
-                        "fields": "userEnteredValue",
-                    }
-                }
-            )
-    for plan in plans:
-        for first, last in _runs(plan.deletes):
-            span = {
-                "sheetId": ids[plan.tab],
-                "dimension": "ROWS",
-                "startIndex": first - 1,
-                "endIndex": last,
-            }
-            out.append({"deleteDimension": {"range": span}})
-    return out
-
-
-def _update(
-    sheet_id: int, row_index: int, column_index: int, cells: list[dict[str, Any]]
-) -> dict[str, Any]:
-    start = {"sheetId": sheet_id, "rowIndex": row_index, "columnIndex": column_index}
-    return {
-        "updateCells": {"rows": [{"values": cells}], "fields": "userEnteredValue", "start": start}
-    }
-
-
-def _edit_runs(edits: dict[tuple[int, int], Plain]) -> list[tuple[int, int, list[Plain]]]:
-    """Edits of side-by-side cells of a row as one updateCells each: a smaller request body
-    (Google advises keeping it under ~2 MB) for the same cells."""
-    runs: list[tuple[int, int, list[Plain]]] = []
-    for (row, column), value in sorted(edits.items()):
-        if runs and runs[-1][0] == row and runs[-1][1] + len(runs[-1][2]) == column:
-            runs[-1][2].append(value)
-        else:
-            runs.append((row, column, [value]))
-    return runs
-
-
-def _runs(rows_descending: list[int]) -> list[tuple[int, int]]:
-    """[9, 8, 7, 4] -> [(7, 9), (4, 4)]: one deleteDimension per block of adjacent rows."""
-    runs: list[tuple[int, int]] = []
-    for row in rows_descending:
-        if runs and runs[-1][0] == row + 1:
-            runs[-1] = (row, runs[-1][1])
-        else:
-            runs.append((row, row))
-    return runs

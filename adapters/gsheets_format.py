@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adapters.workbook_plan import header_positions
 from sheets.schema import TabFormat, normalize_header
+
+if TYPE_CHECKING:
+    from guide.triage import TriageView
 
 MARKER = "og-validation"
 FIELDS = (
@@ -137,3 +140,25 @@ def _column(sheet_id: int, fmt: TabFormat, column: int) -> dict[str, int]:
         "startColumnIndex": column,
         "endColumnIndex": column + 1,
     }
+
+
+def filter_view(view: TriageView, sheet_id: int, width: int, column: int) -> dict[str, Any]:
+    """A filter view over the whole tab: rows whose ``column`` is more than the threshold,
+    the largest first."""
+    return {
+        "title": view.title,
+        "range": {"sheetId": sheet_id, "startRowIndex": 0, "startColumnIndex": 0,
+                  "endColumnIndex": width},
+        "filterSpecs": [
+            {
+                "columnIndex": column,
+                "filterCriteria": {
+                    "condition": {
+                        "type": "NUMBER_GREATER",
+                        "values": [{"userEnteredValue": str(view.more_than)}],
+                    }
+                },
+            }
+        ],
+        "sortSpecs": [{"dimensionIndex": column, "sortOrder": "DESCENDING"}],
+    }  # fmt: skip
