@@ -1,14 +1,21 @@
 """Benchmark workbooks: N customers on an 8-step plan in three phases and three segments, in the
-mix of states a real sheet has, with the default stall rules and 10 og-activity rows each."""
+mix of states a real sheet has, with the default stall rules, 10 og-activity rows each and the
+og-triage yesterday's tick left."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from app.demo import business_days_ago
+from guide import triage
 from guide.cells import stamp
-from guide.stalls import defaults
+from guide.mail_health import mail_health
+from guide.reading import read_book
+from guide.stalls import defaults, read_stall_inputs
+from guide.tick.decide import decide
+from guide.workbook import Snapshot, Table
 from sheets.schema import (
     ACTIVITY,
     AUDIT,
@@ -22,6 +29,7 @@ from sheets.schema import (
     STALL_RULES,
     STATE,
     TASKS,
+    TRIAGE,
 )
 from sheets.schema import SEGMENTS as SEGMENTS_TAB
 
@@ -143,7 +151,7 @@ def workload(customers: int, today: date) -> dict[str, list[list[Any]]]:
         {"key": "slack channel", "value": "#onboarding"},
         {"key": "digest recipients", "value": "manager@example.com"},  # the digest bench
     ]
-    return {
+    tables = {
         ONBOARDING.name: _rows(ONBOARDING.name, onboarding),
         PLANS.name: _rows(PLANS.name, plans),
         SENDS.name: _rows(SENDS.name, sends),
@@ -157,3 +165,17 @@ def workload(customers: int, today: date) -> dict[str, list[list[Any]]]:
         TASKS.name: _rows(TASKS.name, []),
         SEGMENTS_TAB.name: _rows(SEGMENTS_TAB.name, SEGMENT_ROWS),
     }
+    tables[TRIAGE.name] = _rows(TRIAGE.name, previous_triage(tables, today))
+    return tables
+
+
+def previous_triage(tables: dict[str, list[list[Any]]], today: date) -> list[dict[str, Any]]:
+    """og-triage as the tick of the business day before ``today`` left it: a workbook in use
+    has one, and today's tick rewrites only the cells that changed since (days grow, stalls
+    start), as it does every day after the first."""
+    snapshot = Snapshot({tab: Table(tab, rows[0], rows[1:]) for tab, rows in tables.items()})
+    book = read_book(snapshot)
+    extra = read_stall_inputs(snapshot, book)
+    yesterday = business_days_ago(today, 1)
+    mail = mail_health(snapshot.tables[ACTIVITY.name], ZoneInfo(book.config.timezone))
+    return triage.triage_rows(book, yesterday, decide(book, yesterday, extra, mail), extra)
