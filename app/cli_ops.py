@@ -82,7 +82,8 @@ def cmd_telemetry(args: argparse.Namespace) -> int:
     the local workbook, as the telemetry function records them. A signature is checked where
     there is one; the samples have none, as only AWS can sign for SNS. Exit 1 if any message
     was rejected."""
-    from app.telemetry import fetch_certificate, handle_mail_events
+    from app.sns import fetch_certificate
+    from app.telemetry import handle_mail_events
 
     rejected = 0
     for path in args.files:

@@ -12,7 +12,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from app.bootstrap import ports_from_env
 from app.observability import logger, metrics, tracer
-from app.telemetry import fetch_certificate, handle_mail_events
+from app.sns import fetch_certificate
+from app.telemetry import handle_mail_events
 
 
 @logger.inject_lambda_context(clear_state=True)
