@@ -110,12 +110,17 @@ def flag_blocks(
     assessment: Assessment | None = None,
     plan_url: str = "",
     mail_cause: str = "",
+    mail_hint: str = "",
+    task_open: bool = False,
 ) -> tuple[str, list[dict[str, Any]]]:
     """The stall flag, laid out as the PRD's section 5.1: urgency, the phase and the step with
     expected and current days, the blockers, the customer's context, suggested interventions,
     and the buttons. The owner is mentioned in the headline when the stall is high. A
     ``mail_cause`` (a bounce or complaint: no more mail goes out) is named beside the severity,
-    with the fix first among the interventions."""
+    with the fix first among the interventions. A ``mail_hint`` (what the step email's delivery
+    and opens suggest: ``guide.mail_health.MailHint``) is a line of its own; its intervention
+    comes in the assessment. ``task_open``: the customer has an open og-tasks row, which the
+    Task done button closes."""
     assessment = assessment or Assessment()
     severity = assessment.severity or "medium"
     timed = next((b for b in assessment.blockers if b.step_id == step.step_id), None)
@@ -143,6 +148,7 @@ def flag_blocks(
             f"{urgency}{call}*{name}* is stalled on *{title}* ({severity}){cause}\n"
             f"Phase: *{phase}*{phase_days}. Step: {waited_days} business days since it was "
             f"sent, expected {expected}, {_days(overdue)} overdue. Waiting on {who}."
+            + (f"\n:envelope: {fit.typed(mail_hint)}" if mail_hint else "")
         )
     ]
     if assessment.blockers:
@@ -162,7 +168,8 @@ def flag_blocks(
             f"plan {fit.typed(customer.plan)} · journey `{fit.typed(journey_id)}`"
         )
     )
-    blocks.append(actions_block(value, (*FLAG_BUTTONS, *STALL_BUTTONS), plan_url))
+    task = (TASK_DONE,) if task_open else ()
+    blocks.append(actions_block(value, (*FLAG_BUTTONS, *STALL_BUTTONS, *task), plan_url))
     return fit.message(text, blocks)
 
 

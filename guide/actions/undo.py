@@ -7,9 +7,9 @@ audited with the audit id it reverses in 'undoes', so the next undo reverses the
 
 Undone: pause, resume (a button, or the paused box cleared in the sheet), hand off, clear hand-off
 (either way), done, nudge, a sent draft (a reminder), finish (a button, or the tick's
-auto-finish) and cancel (archived like a finish). The tick's own records
-(send step, flag, re-flag, escalate, enroll) are not a person's actions and are skipped: what they
-sent is out, and the next tick would only do them again.
+auto-finish), cancel (archived like a finish) and task done (its og-tasks rows open again).
+The tick's own records (send step, flag, re-flag, escalate, enroll) are not a person's actions
+and are skipped: what they sent is out, and the next tick would only do them again.
 
 A value that differs from the action's after (a person edited it since) is not overwritten
 without ``force``: the refusal shows each (audited after → now) and writes nothing. A value
@@ -67,7 +67,7 @@ def undo(unit: CustomerWork, command: commands.Undo) -> Done:
     return Done(
         f"Undid {what} for {c.name}.{overwrote}{_already_out(entry, c.email)}",
         flag=f"{entry.action} undone by {command.by} at {unit.when}",
-        buttons=_buttons(final),
+        buttons=_buttons(final, reopened=entry.action == "task done"),
     )
 
 
@@ -100,12 +100,13 @@ def _already_out(entry: TrailEntry, email: str) -> str:
     return ""
 
 
-def _buttons(customer: dict[str, Any]) -> tuple[messages.Button, ...]:
-    """The flag's buttons for the customer as the undo leaves them."""
+def _buttons(customer: dict[str, Any], reopened: bool = False) -> tuple[messages.Button, ...]:
+    """The flag's buttons for the customer as the undo leaves them; with a task open again
+    (``reopened``), its Task done."""
     if customer.get("finished"):
         return ()
     if customer.get("paused"):
         return (messages.RESUME,)
     if customer.get("handed_off_to"):
         return (messages.CLEAR_HAND_OFF,)
-    return messages.FLAG_BUTTONS
+    return (*messages.FLAG_BUTTONS, messages.TASK_DONE) if reopened else messages.FLAG_BUTTONS

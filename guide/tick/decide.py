@@ -249,6 +249,7 @@ def _decide_stall(
                 severity,
                 assessment,
                 _mail_cause(plan, customer, book.plans[customer.plan]),
+                task_open=flagged == 0 or bool(extra.open_tasks(customer.customer_id)),
             )
         )
     if flagged == 0:
