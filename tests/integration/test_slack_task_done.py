@@ -143,7 +143,7 @@ def test_a_second_press_says_it_is_done_and_writes_nothing(
 ) -> None:
     # Given Sam pressed Task done once (a second client still shows the button)
     press_task_done(slack, endpoint, SAM)
-    channel, ts, value = flag_for(slack.messages, "C005")
+    _, ts, value = flag_for(slack.messages, "C005")
     done = demo.fingerprint()
     # When he presses it again
     payload = block_actions(
