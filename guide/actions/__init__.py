@@ -84,7 +84,7 @@ def perform(
         )
         permissions.check(work.book.config, customer, actor, flag_journey)
         unit = CustomerWork(work, customer, work.book.states.get(customer.customer_id))
-        done = _HANDLERS[type(command)](unit, command)
+        done = tasks.offer_task_done(unit, _HANDLERS[type(command)](unit, command))
         grant = _undo_grant(work, command, customer.customer_id, actor)
         work.after_commit.append(lambda: update_flag(unit, done, grant))
     log.info("%s %s by %s", type(command).__name__, customer.customer_id, command.by)

@@ -8,11 +8,15 @@ nothing, as it does when pressed twice.
 
 Audited as "task done" with each task's status, done at and done by before and after, so an
 undo (``guide.actions.restore``) opens the tasks again.
+
+Any action that leaves the flag live (its Nudge showing) keeps Task done on it while a task is
+open once the action's write lands (``offer_task_done``): a nudge does not close the task, an
+undo of a Task done opens it again, and a call scheduled from the flag adds one.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from guide import cells, commands, messages
@@ -125,3 +129,27 @@ def buttons_for(c: Customer) -> tuple[messages.Button, ...]:
     if c.handed_off_to:
         return (messages.CLEAR_HAND_OFF,)
     return messages.FLAG_BUTTONS
+
+
+def offer_task_done(unit: CustomerWork, done: Done) -> Done:
+    """``done`` with Task done among the flag's buttons when the flag stays live (Nudge is on it)
+    and the customer has an og-tasks row open once this action's write lands."""
+    buttons = done.buttons
+    if messages.NUDGE not in buttons or messages.TASK_DONE in buttons or not _open_after(unit):
+        return done
+    return replace(done, buttons=(*buttons, messages.TASK_DONE))
+
+
+def _open_after(unit: CustomerWork) -> bool:
+    table = unit.work.snapshot.tables.get(TASKS.name)
+    if table is None or not table.exists:
+        return False
+    changes, cid = unit.changes, unit.customer.customer_id
+    status = {e.row: e.value for e in changes.edits if e.tab == TASKS.name and e.column == "status"}
+    now = [replace(t, status=cells.text(status.get(t.row, t.status))) for t in customer_tasks(unit)]
+    now += [
+        TaskRow(0, "", "", cells.text(a.values.get("status")), "", "")
+        for a in changes.appends
+        if a.tab == TASKS.name and cells.text(a.values.get("customer id")) == cid
+    ]
+    return any(t.open for t in now)

@@ -67,7 +67,7 @@ def undo(unit: CustomerWork, command: commands.Undo) -> Done:
     return Done(
         f"Undid {what} for {c.name}.{overwrote}{_already_out(entry, c.email)}",
         flag=f"{entry.action} undone by {command.by} at {unit.when}",
-        buttons=_buttons(final, reopened=entry.action == "task done"),
+        buttons=_buttons(final),
     )
 
 
@@ -100,13 +100,13 @@ def _already_out(entry: TrailEntry, email: str) -> str:
     return ""
 
 
-def _buttons(customer: dict[str, Any], reopened: bool = False) -> tuple[messages.Button, ...]:
-    """The flag's buttons for the customer as the undo leaves them; with a task open again
-    (``reopened``), its Task done."""
+def _buttons(customer: dict[str, Any]) -> tuple[messages.Button, ...]:
+    """The flag's buttons for the customer as the undo leaves them (Task done, when a task is
+    open, is added by ``guide.actions.tasks.offer_task_done``)."""
     if customer.get("finished"):
         return ()
     if customer.get("paused"):
         return (messages.RESUME,)
     if customer.get("handed_off_to"):
         return (messages.CLEAR_HAND_OFF,)
-    return (*messages.FLAG_BUTTONS, messages.TASK_DONE) if reopened else messages.FLAG_BUTTONS
+    return messages.FLAG_BUTTONS

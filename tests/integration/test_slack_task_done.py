@@ -22,7 +22,7 @@ from app.slack_endpoint import SlackEndpoint
 from fakes.slack_signing import SlackWithResponses, block_actions, signed_event
 from guide import cells
 from guide.actions import perform
-from guide.commands import Undo
+from guide.commands import Pause, Resume, Undo
 from guide.workbook import Changes
 from tests.integration.endpoints import NOW, SECRET, TOKEN, Demo, flag_for, make_demo
 
@@ -206,3 +206,16 @@ def test_a_strangers_press_changes_nothing_and_tells_them_who_can(
     assert demo.fingerprint() == before
     assert task_row(demo)["status"] == "open"
     assert slack.said()[-1].startswith("Only the owner")
+
+
+def test_after_a_pause_and_resume_the_live_flag_still_offers_task_done(
+    slack: SlackWithResponses, endpoint: SlackEndpoint, demo: Demo
+) -> None:
+    # Given Sam paused Evergreen from the flag: the flag offers Resume only
+    channel, ts, _ = flag_for(slack.messages, "C005")
+    perform(demo.ports, Pause("C005", "sam", actor_id=SAM["id"]), NOW)
+    assert [e["action_id"] for e in actions(slack.message(channel, ts))] == ["og_resume", "og_undo"]
+    # When he resumes them, the flag is live again, and the task is still open
+    perform(demo.ports, Resume("C005", "sam", actor_id=SAM["id"]), NOW)
+    ids = [e["action_id"] for e in actions(slack.message(channel, ts))]
+    assert "og_nudge" in ids and "og_task_done" in ids
