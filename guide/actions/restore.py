@@ -5,6 +5,9 @@ from the before) is a conflict the undo shows; one already back to its before is
 finish's journey comes back from og-sends-archive to og-sends; an og-state record the action made
 is taken away again; og-tasks rows a Task done closed are open again. An audit row that does
 not record what it changed is refused, not guessed.
+
+A little over 250 lines: each tab an undo puts back has its rule here, beside the conflict
+check they all share.
 """
 
 from __future__ import annotations
