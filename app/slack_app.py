@@ -21,6 +21,7 @@ from slack_sdk import WebClient
 from app import slack_views as views
 from app.slack_commands import register as register_commands_and_home
 from app.slack_listeners import (
+    DIRECT_BUTTONS,
     FAILED,
     UNDO_BUTTON,
     Clock,
@@ -115,7 +116,7 @@ def build_app(
             f"The button '{action.get('action_id')}' is not one this app knows; nothing was done.",
         )
 
-    app.action(re.compile(r"^og_(finish|resume|clear_handoff)$"))(ack=ack_now, lazy=[act_on_press])
+    app.action(DIRECT_BUTTONS)(ack=ack_now, lazy=[act_on_press])
     app.action(re.compile(r"^og_(pause|handoff|nudge|draft|call|cancel)$"))(actions.open_modal)
     app.action(UNDO_BUTTON)(ack=ack_now, lazy=[undo_on_press])
     # A URL button (View plan) opens its page in the browser; Slack still tells us of the press.

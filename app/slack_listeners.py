@@ -13,6 +13,7 @@ ledger key of each press are read side by side.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -37,10 +38,11 @@ from guide.commands import (
     Resume,
     ScheduleCall,
     SendDraft,
+    TaskDone,
     Undo,
 )
 from guide.config import read_config
-from guide.messages import UNDO
+from guide.messages import TASK_DONE, UNDO
 from guide.ports import AlreadyInProgress, LockBusy, NotifierError, Ports, WorkbookError
 from guide.reading import read_book
 from guide.unit_of_work import WorkbookBroken
@@ -62,11 +64,14 @@ NO_CUSTOMER = "This button does not say which customer it is for, so nothing was
 
 log = logging.getLogger(__name__)
 UNDO_BUTTON = UNDO[0]
-_DIRECT: dict[str, type[Finish] | type[Resume] | type[ClearHandOff]] = {
+# The buttons that act at once, with no modal; ``DIRECT_BUTTONS`` is the pattern Bolt matches.
+_DIRECT: dict[str, type[Finish] | type[Resume] | type[ClearHandOff] | type[TaskDone]] = {
     "og_finish": Finish,
     "og_resume": Resume,
     "og_clear_handoff": ClearHandOff,
+    TASK_DONE[0]: TaskDone,
 }
+DIRECT_BUTTONS = re.compile(f"^({'|'.join(map(re.escape, _DIRECT))})$")
 
 
 def utc_now() -> datetime:

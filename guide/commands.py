@@ -143,6 +143,17 @@ class Cancel:
     journey_id: str = ""
 
 
+@dataclass(frozen=True)
+class TaskDone:
+    """The flag's Task done: the customer's open og-tasks rows (the stall's intervention task,
+    and a call scheduled from the flag) are marked done by the presser."""
+
+    customer_id: str
+    by: str
+    actor_id: str = ""  # as for Finish
+    journey_id: str = ""
+
+
 Command = (
     Finish
     | Pause
@@ -156,6 +167,7 @@ Command = (
     | SendDraft
     | ScheduleCall
     | Cancel
+    | TaskDone
 )
 
 

@@ -42,6 +42,11 @@ KEYS: dict[str, tuple[str, str]] = {
         "the team's booking page (a URL): Schedule a call sends it instead of a calendar invite",
         "",
     ),
+    "opened not done days": (
+        "business days after a stalled step's email was opened (the step may be confusing), or "
+        "sent and never delivered or opened (it may be in spam), before the flag says so",
+        "3",
+    ),
 }
 
 
@@ -50,6 +55,7 @@ NUMBER_BOUNDS: dict[str, tuple[int, int]] = {
     "escalate after days": (1, 90),
     "link ttl days": (1, 365),
     "stall thresholds": (1, 365),  # each threshold
+    "opened not done days": (1, 60),
 }
 MAX_THRESHOLDS = 10
 YES_NO_KEYS = frozenset({"digest when empty"})
@@ -191,6 +197,7 @@ def read_config(table: Table | None, problems: list[Problem]) -> Config:
         link_ttl_days=number("link ttl days", defaults.link_ttl_days),
         triage_thresholds=_thresholds(last("stall thresholds"), problems),
         booking_link=line("booking link", defaults.booking_link),
+        opened_not_done_days=number("opened not done days", defaults.opened_not_done_days),
     )
 
 

@@ -131,6 +131,8 @@ class Config:
     link_ttl_days: int = 30
     triage_thresholds: tuple[int, ...] = (3, 7, 14, 30)
     booking_link: str = ""  # a booking page Schedule a call sends instead of an invite
+    # Business days before a stalled step's email telemetry is read as a hint (guide.mail_health).
+    opened_not_done_days: int = 3
 
     def manager_of(self, owner: str) -> str:
         """Who hears of an escalation of ``owner``'s customer: their own manager from the team

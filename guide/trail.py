@@ -26,6 +26,7 @@ from sheets.schema import AUDIT, ONBOARDING
 UNDOABLE = frozenset(
     {"pause", "resume", "hand off", "clear hand-off", "done", "nudge", "finish"}
     | {"send draft", "cancel"}  # the flag's Draft email (a reminder) and Close as cancelled
+    | {"task done"}  # the flag's Task done: og-tasks rows closed
 )
 UNDO = "undo"
 

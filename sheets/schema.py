@@ -188,7 +188,18 @@ INTERVENTIONS = Tab(
 
 TASKS = Tab(
     name="og-tasks",
-    columns=("task id", "customer id", "title", "owner", "due", "status", "created at"),
+    # "done at" and "done by": who closed the task, from the flag's Task done or in the sheet.
+    columns=(
+        "task id",
+        "customer id",
+        "title",
+        "owner",
+        "due",
+        "status",
+        "created at",
+        "done at",
+        "done by",
+    ),
     required=("task id", "customer id", "title", "status"),
     written_by="the guide and people",
     key=("task id",),

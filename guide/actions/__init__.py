@@ -16,7 +16,17 @@ from datetime import datetime
 from typing import Any
 
 from guide import cells, commands, trail
-from guide.actions import calls, closing, enroll, holds, outreach, permissions, steps, undo
+from guide.actions import (
+    calls,
+    closing,
+    enroll,
+    holds,
+    outreach,
+    permissions,
+    steps,
+    tasks,
+    undo,
+)
 from guide.actions.context import CustomerWork, Done, find_customer, update_flag
 from guide.actions.permissions import UndoGrant
 from guide.commands import Answer, Command
@@ -41,6 +51,7 @@ _HANDLERS: dict[type, Callable[[CustomerWork, Any], Done]] = {
     commands.SendDraft: outreach.send_draft,
     commands.ScheduleCall: calls.schedule_call,
     commands.Cancel: closing.cancel,
+    commands.TaskDone: tasks.task_done,
 }
 
 # What a command reads whole beyond the tick's tabs. The others read og-audit and
@@ -73,7 +84,7 @@ def perform(
         )
         permissions.check(work.book.config, customer, actor, flag_journey)
         unit = CustomerWork(work, customer, work.book.states.get(customer.customer_id))
-        done = _HANDLERS[type(command)](unit, command)
+        done = tasks.offer_task_done(unit, _HANDLERS[type(command)](unit, command))
         grant = _undo_grant(work, command, customer.customer_id, actor)
         work.after_commit.append(lambda: update_flag(unit, done, grant))
     log.info("%s %s by %s", type(command).__name__, customer.customer_id, command.by)

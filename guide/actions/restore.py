@@ -3,7 +3,11 @@
 A field is written back to its before; one a person changed since (it differs from the after and
 from the before) is a conflict the undo shows; one already back to its before is left alone. A
 finish's journey comes back from og-sends-archive to og-sends; an og-state record the action made
-is taken away again. An audit row that does not record what it changed is refused, not guessed.
+is taken away again; og-tasks rows a Task done closed are open again. An audit row that does
+not record what it changed is refused, not guessed.
+
+A little over 250 lines: each tab an undo puts back has its rule here, beside the conflict
+check they all share.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from guide.actions.context import CustomerWork
 from guide.commands import ActionError
 from guide.trail import TrailEntry
 from guide.workbook import CellValue
-from sheets.schema import ONBOARDING, SENDS, SENDS_ARCHIVE, STATE
+from sheets.schema import ONBOARDING, SENDS, SENDS_ARCHIVE, STATE, TASKS
 
 Fields = dict[str, Any]
 
@@ -86,6 +90,7 @@ def restore(unit: CustomerWork, entry: TrailEntry) -> Restore:
     _onboarding(r)
     _state(r)
     _sends(r)
+    _tasks(r)
     return r
 
 
@@ -182,6 +187,33 @@ def _sends(r: Restore) -> None:
                 r.note("og-sends", f"{step_id} {name}", now.get(name), was[name])
     for row in _archive_rows(r, archived):
         changes.delete(SENDS_ARCHIVE.name, row)
+
+
+def _tasks(r: Restore) -> None:
+    """og-tasks rows (by task id) back to their status, done at and done by before."""
+    parts = r.parts("og-tasks")
+    if parts is None:
+        return
+    before, after = parts
+    if not all(isinstance(p, list) and all(isinstance(t, dict) for t in p) for p in parts):
+        raise r.refuse("its audit row does not record the og-tasks rows it changed")
+    then = {str(t.get("task_id")): t for t in after}
+    rows = {
+        cells.text(record.get("task id")): (row, record)
+        for row, record in r.unit.work.snapshot[TASKS.name].records()
+    }
+    for was in before:
+        task_id = str(was.get("task_id"))
+        found, now = rows.get(task_id), then.get(task_id)
+        if found is None or now is None:
+            raise r.refuse(f"the og-tasks row '{task_id}' is gone")
+        row, record = found
+        for name in r.touched("og-tasks", was, now):
+            column = audit.column(name)
+            current = cells.text(record.get(column))
+            if r.needs_writing(f"og-tasks '{task_id}' '{column}'", was[name], now[name], current):
+                r.unit.changes.set(TASKS.name, row, column, _cell(was[name]))
+                r.note("og-tasks", f"{task_id} {name}", current, was[name])
 
 
 def _by_step(r: Restore, sends: Any) -> dict[tuple[str, str], Fields]:

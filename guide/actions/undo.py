@@ -7,9 +7,9 @@ audited with the audit id it reverses in 'undoes', so the next undo reverses the
 
 Undone: pause, resume (a button, or the paused box cleared in the sheet), hand off, clear hand-off
 (either way), done, nudge, a sent draft (a reminder), finish (a button, or the tick's
-auto-finish) and cancel (archived like a finish). The tick's own records
-(send step, flag, re-flag, escalate, enroll) are not a person's actions and are skipped: what they
-sent is out, and the next tick would only do them again.
+auto-finish), cancel (archived like a finish) and task done (its og-tasks rows open again).
+The tick's own records (send step, flag, re-flag, escalate, enroll) are not a person's actions
+and are skipped: what they sent is out, and the next tick would only do them again.
 
 A value that differs from the action's after (a person edited it since) is not overwritten
 without ``force``: the refusal shows each (audited after → now) and writes nothing. A value
@@ -101,7 +101,8 @@ def _already_out(entry: TrailEntry, email: str) -> str:
 
 
 def _buttons(customer: dict[str, Any]) -> tuple[messages.Button, ...]:
-    """The flag's buttons for the customer as the undo leaves them."""
+    """The flag's buttons for the customer as the undo leaves them (Task done, when a task is
+    open, is added by ``guide.actions.tasks.offer_task_done``)."""
     if customer.get("finished"):
         return ()
     if customer.get("paused"):

@@ -17,7 +17,7 @@ from dataclasses import replace
 from datetime import date, datetime, time
 
 from guide.calendar import business_days_between, is_business_day
-from guide.mail_health import MailHealth, MailProblem
+from guide.mail_health import MailHealth, MailProblem, with_hint
 from guide.model import Book, Customer, GuideState, Step, StepSend
 from guide.stalls import Assessment, StallInputs, assess, steps_done_by_events
 from guide.stalls.reading import default_rules
@@ -184,7 +184,7 @@ def _decide_customer(
         plan.effects.append(SendStep(customer.customer_id, journey_id, step.step_id))
         status("new" if step is steps[0] else "next step", step.title, "step email goes out today")
         return
-    _decide_stall(book, extra, customer, today, plan, guide_state, journey_id, step, send)
+    _decide_stall(book, extra, customer, today, plan, guide_state, journey_id, step, send, mail)
 
 
 def _mail_problem(customer: Customer, plan: TickPlan, mail: MailHealth) -> MailProblem | None:
@@ -206,10 +206,15 @@ def _decide_stall(
     journey_id: str,
     step: Step,
     send: StepSend,
+    mail: MailHealth,
 ) -> None:
     """The current step is out: is the customer stalled, and has the owner (or the manager)
     heard of this stall yet?"""
     assessment = assess(book, extra, customer, today)
+    hint = mail.hint(customer, send, today, book.config) if assessment.stalled else None
+    if hint is not None:  # what the step email's telemetry suggests, with its intervention
+        plan.mail_problems[customer.customer_id] = hint
+        assessment = with_hint(assessment, hint, extra.interventions)
     plan.assessments[customer.customer_id] = assessment  # for the triage tab: assessed once
     blocker = next((b for b in assessment.blockers if b.step_id == step.step_id), None)
     if blocker is not None:  # the engine's days: the segment's expected days, the resume
@@ -249,6 +254,8 @@ def _decide_stall(
                 severity,
                 assessment,
                 _mail_cause(plan, customer, book.plans[customer.plan]),
+                _mail_cause(plan, customer, book.plans[customer.plan], stops=False),
+                task_open=flagged == 0 or bool(extra.open_tasks(customer.customer_id)),
             )
         )
     if flagged == 0:
@@ -264,10 +271,11 @@ def _decide_stall(
         )
 
 
-def _mail_cause(plan: TickPlan, customer: Customer, steps: list[Step]) -> str:
-    """The flag's word on mail that cannot reach the customer: "step 2 email bounced: ..."."""
+def _mail_cause(plan: TickPlan, customer: Customer, steps: list[Step], stops: bool = True) -> str:
+    """The flag's word on mail that cannot reach the customer: "step 2 email bounced: ...";
+    with ``stops`` False, on what the step email's telemetry hints at instead."""
     problem = plan.mail_problems.get(customer.customer_id)
-    if problem is None:
+    if problem is None or problem.stops != stops:
         return ""
     numbers = {s.step_id: str(i) for i, s in enumerate(steps, start=1)}
     return problem.cause(numbers.get(problem.step, ""))

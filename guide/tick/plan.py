@@ -63,6 +63,10 @@ class Flag:
     assessment: Assessment = field(default_factory=Assessment, compare=False, repr=False)
     # Why mail cannot reach the customer ("step 2 email bounced: mailbox does not exist").
     mail_cause: str = ""
+    # What the step email's telemetry suggests ("step 2 email opened 4 business days ago...").
+    mail_hint: str = ""
+    # The customer has an og-tasks row open (or opened by this tick): the flag's Task done.
+    task_open: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -206,6 +206,7 @@ def test_a_stalled_customer_is_flagged_once_with_the_four_buttons(world: World) 
         "og_draft",
         "og_call",
         "og_cancel",
+        "og_task_done",  # the stall's intervention task, opened with the flag, is open
         "og_plan",  # View plan: a signed link to the staff page
     ]
     (state,) = world.rows("og-state", "C005")

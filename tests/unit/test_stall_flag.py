@@ -38,9 +38,11 @@ def flag(escalated: bool = False) -> tuple[str, list[dict[str, Any]], Assessment
     book, extra, customer = world.read()
     assessment = assess(book, extra, customer, FRIDAY)
     api = book.plans["standard"][0]
+    # As the tick posts it: the stall's intervention task is open, so Task done is offered.
     text, blocks = messages.flag_blocks(
-        customer, api, customer.journey_id(), 14, "<@U0SAM>", escalated, assessment, PLAN_URL
-    )
+        customer, api, customer.journey_id(), 14, "<@U0SAM>", escalated, assessment, PLAN_URL,
+        task_open=True,
+    )  # fmt: skip
     return text, blocks, assessment
 
 
@@ -74,7 +76,9 @@ def test_a_high_stall_mentions_the_owner_and_lists_blockers_context_and_interven
     ):
         assert expected in words
     actions = blocks[-1]["elements"]
-    assert [a["action_id"] for a in actions][-4:] == ["og_draft", "og_call", "og_cancel", "og_plan"]
+    assert [a["action_id"] for a in actions][-5:] == [
+        "og_draft", "og_call", "og_cancel", "og_task_done", "og_plan"
+    ]  # fmt: skip
     assert actions[-1]["url"] == PLAN_URL and "value" not in actions[-1]
 
 
@@ -84,4 +88,6 @@ def test_without_a_plan_link_the_view_plan_button_is_left_out() -> None:
     api = book.plans["standard"][0]
     _, blocks = messages.flag_blocks(customer, api, customer.journey_id(), 4, "<@U0SAM>", False)
     assert "og_plan" not in [a["action_id"] for a in blocks[-1]["elements"]]
+    # and with no open task there is no Task done either
+    assert "og_task_done" not in [a["action_id"] for a in blocks[-1]["elements"]]
     assert blocks[0]["text"]["text"].startswith(":large_orange_circle: *Acme")

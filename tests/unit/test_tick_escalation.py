@@ -105,8 +105,11 @@ def test_escalation_updates_the_owners_flag_and_the_manager_gets_a_link_to_it(
     # Then Sam's flag itself says it is escalated, with its buttons: no second flag to press
     (update,) = [p for p in calls(outbox, "chat.update", SAM) if "Evergreen" in p["text"]]
     assert update["ts"] == flag["ts"] and update["text"].startswith("Escalated: Evergreen")
-    # (the last, "View plan", is a signed link to the staff page, not an action)
-    assert buttons(update) == [*FLAG_ACTIONS, "og_draft", "og_call", "og_cancel", "og_plan"]
+    # (Task done: Monday's intervention task is still open; the last, "View plan", is a signed
+    # link to the staff page, not an action)
+    assert buttons(update) == [
+        *FLAG_ACTIONS, "og_draft", "og_call", "og_cancel", "og_task_done", "og_plan"
+    ]  # fmt: skip
     assert len([p for p in calls(outbox, "chat.postMessage", SAM) if "Evergreen" in p["text"]]) == 1
     # And the manager's message links to that flag
     (told,) = [p for p in calls(outbox, "chat.postMessage", MANAGER) if "Evergreen" in p["text"]]

@@ -54,6 +54,8 @@ def flag(tick: TickContext, effect: Flag) -> Outside | None:
         effect.assessment,
         plan_url=work.ports.plan_link(customer.customer_id, work.now),
         mail_cause=effect.mail_cause,
+        mail_hint=effect.mail_hint,
+        task_open=effect.task_open,
     )
     message = SlackMessage(channel, text, blocks)
     state = work.book.states.get(customer.customer_id)
