@@ -78,11 +78,13 @@ class Workbook(Protocol):
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file sent with an email: a calendar invite, say."""
+    """A file sent with an email: a calendar invite, say. With a ``content_id`` it is an
+    inline image instead, shown where the HTML says ``<img src="cid:CONTENT_ID">``."""
 
     filename: str
     content_type: str  # "text/calendar; method=REQUEST"
     data: bytes
+    content_id: str = ""  # e.g. "funnel-chart@onboarding-guide": unique, no angle brackets
 
 
 @dataclass(frozen=True)
