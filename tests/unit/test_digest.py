@@ -8,14 +8,17 @@ Regenerate the snapshot deliberately with ``UPDATE_SNAPSHOTS=1``.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from guide.digest import build_digest, digest_week
+from guide.digest_funnel import funnel_window
 from guide.digest_model import Digest
 from guide.digest_render import digest_email
 from guide.digest_words import digest_text
+from guide.funnel import funnel
 from guide.model import Book
 from guide.reading import read_book
 from guide.stalls.model import Task
@@ -212,8 +215,12 @@ TASKS = [  # og-tasks as the tick writes them for a stall; a person marked one d
 
 
 def test_the_plain_text_part_matches_the_committed_snapshot() -> None:
-    # Issue 11 added the open tasks (overdue first, a done one left out) to the snapshot.
-    text = digest_text(build_digest(every_state(), TODAY, link, TASKS, datetime(2026, 11, 30, 9)))
+    # Issue 11 added the open tasks (overdue first, a done one left out) to the snapshot;
+    # issue 12 the funnel of the journeys started in the last 90 days, as a table.
+    book = every_state()
+    digest = build_digest(book, TODAY, link, TASKS, datetime(2026, 11, 30, 9))
+    started = funnel(book, (), (), *funnel_window(TODAY), today=TODAY)
+    text = digest_text(replace(digest, funnel=started))
     expected = SNAPSHOTS / "digest.txt"
     if os.environ.get("UPDATE_SNAPSHOTS"):
         expected.parent.mkdir(exist_ok=True)
