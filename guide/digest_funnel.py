@@ -19,7 +19,7 @@ from guide.funnel_journeys import Past, read_past
 from guide.model import Book, Problem
 from guide.ports import Ports
 from guide.unit_of_work import structural_problems
-from guide.workbook import Snapshot
+from guide.workbook import CellValue, Snapshot, Table
 from sheets.schema import APPEND_ONLY, SENDS_ARCHIVE, TICK_READS
 
 FUNNEL_DAYS = 90  # as the headline's "last 90 days"
@@ -41,11 +41,32 @@ def digest_funnel(snapshot: Snapshot, book: Book, today: date, problems: list[Pr
     broken = structural_problems(snapshot, (SENDS_ARCHIVE,))
     problems.extend(broken)
     table = snapshot.tables.get(SENDS_ARCHIVE.name)
+    start, end = funnel_window(today)
     past = Past()
     if table is not None and not broken:
-        past = read_past(table, ZoneInfo(book.config.timezone), problems)
-    start, end = funnel_window(today)
+        past = read_past(_since(table, start), ZoneInfo(book.config.timezone), problems)
     return funnel(book, past, (), start, end, today=today)
+
+
+def _since(table: Table, start: date) -> Table:
+    """The archive with the rows of journeys started before ``start`` blanked: the funnel
+    would not count them, and reading their dates was most of its time over a long archive.
+    A journey id ends with its start (``Customer.journey_id``); an id that does not end with
+    a date is kept for ``read_past`` to judge. Blanked, not dropped: a problem's row number
+    stays the sheet's."""
+    column = table.positions().get("journey id")
+    if column is None:
+        return table
+    first = start.isoformat()
+    blank: list[CellValue] = []
+    rows: list[list[CellValue]] = []
+    for raw in table.rows:
+        value = raw[column] if len(raw) > column else None
+        if type(value) is str and len(value) > 10 and value[-6] == "-" and value[-10:] < first:
+            rows.append(blank)
+        else:
+            rows.append(raw)
+    return Table(table.tab, table.header, rows, table.exists)
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,7 @@ def archived(cid: str, step: str, sent: str, done: str, started: str, at: str) -
 
 
 ARCHIVE = [
+    archived("OLD", "connect", "2026-08-03 09:00", "2026-08-13 10:00", "2026-08-03", "2026-08-13"),
     archived("F1", "connect", "2026-11-02 09:00", "2026-11-04 10:00", "2026-11-02", "2026-11-10"),
     archived("F1", "invite", "2026-11-04 11:00", "2026-11-09 10:00", "2026-11-02", "2026-11-10"),
     archived("F1", "checkin", "2026-11-09 11:00", "2026-11-10 08:00", "2026-11-02", "2026-11-10"),
@@ -66,7 +67,6 @@ ARCHIVE = [
     archived("R1", "connect", "2026-10-05 09:00", "2026-10-06 10:00", "2026-10-05", "2026-10-13"),
     archived("R1", "invite", "2026-10-06 11:00", "2026-10-08 10:00", "2026-10-05", "2026-10-13"),
     archived("R1", "checkin", "2026-10-08 11:00", "2026-10-12 10:00", "2026-10-05", "2026-10-13"),
-    archived("OLD", "connect", "2026-08-03 09:00", "2026-08-13 10:00", "2026-08-03", "2026-08-13"),
 ]
 
 
@@ -215,3 +215,19 @@ def test_the_app_wires_a_chart_hook_that_draws_a_png(tmp_path: Path) -> None:
     snapshot = funnel_workbook().read([t.name for t in TABS])
     f = digest_funnel(snapshot, read_book(snapshot), NOW.date(), [])
     assert draw_digest_chart(f).startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_archive_rows_before_the_90_days_are_not_read_and_a_problem_keeps_its_sheet_row(
+    make_ports: MakePorts,
+) -> None:
+    """Given an unreadable 'sent at' in the archived row of OLD's August journey (row 2) and in
+    one of X1's November journey (row 10), when the digest runs, then only X1's is reported,
+    with its own row in the sheet, and the funnel still counts every journey."""
+    workbook = funnel_workbook()
+    archive = workbook.tabs[SENDS_ARCHIVE.name]
+    sent = archive[0].index("sent at")
+    for row in (2, 10):
+        archive[row - 1][sent] = "soon"
+    run = send_digest(make_ports(workbook), NOW)
+    assert [(p.tab, p.row, p.customer_id) for p in run.problems] == [(SENDS_ARCHIVE.name, 10, "X1")]
+    assert run.digest.funnel is not None and run.digest.funnel.overall.started == 7
