@@ -95,7 +95,7 @@ def build_preview(folder: Path, today: date) -> Path:
     return html_path
 
 
-def screenshot(html_path: Path, png: Path, width: int = 600, height: int = 3400) -> bool:
+def screenshot(html_path: Path, png: Path, width: int = 600, height: int = 2800) -> bool:
     """Render ``html_path`` headless at ``width`` px; False when no Chromium is installed."""
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
