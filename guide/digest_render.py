@@ -208,8 +208,10 @@ def digest_html(d: Digest, chart: bool = False) -> str:
 
 
 def digest_email(digest: Digest, sender: str, to: str, chart: bytes | None = None) -> Email:
-    """The digest for ``to``; ``chart``, the funnel chart's PNG, shown inline in the HTML."""
-    inline = (Attachment("funnel.png", "image/png", chart, CHART_ID),) if chart else ()
+    """The digest for ``to``; ``chart``, the funnel chart's PNG, shown inline in the HTML
+    (only beside a funnel with journeys: never an image the HTML does not show)."""
+    shown = chart is not None and digest.funnel is not None and digest.funnel.overall.started > 0
+    inline = (Attachment("funnel.png", "image/png", chart, CHART_ID),) if chart and shown else ()
     return Email(
         to=to,
         subject=subject(digest),

@@ -246,3 +246,19 @@ def test_the_email_has_a_subject_that_counts_and_html_that_escapes_typed_names()
     assert "Kestrel &amp; Sons" in email.html
     assert "max-width:600px" in email.html and email.html.count(">Resume</a>") == 2
     assert "<script>alert(1)</script>" in email.text  # plain text is shown as typed
+
+
+def test_the_chart_goes_only_with_a_funnel_of_journeys_for_it_to_illustrate() -> None:
+    """Given the chart's PNG, the email shows it inline beside a funnel of journeys, and
+    carries no image its HTML would not show: without a funnel, or a funnel of none."""
+    book, png = every_state(), b"\x89PNG chart"
+    with_journeys = funnel(book, (), (), *funnel_window(TODAY), today=TODAY)
+    no_journeys = funnel(book, (), (), date(2020, 1, 1), date(2020, 3, 31), today=TODAY)
+    for f, shown in ((with_journeys, True), (no_journeys, False), (None, False)):
+        email = digest_email(
+            replace(digest_of(book), funnel=f), "og@example.com", "b@example.com", png
+        )
+        assert [a.content_id for a in email.attachments] == (
+            ["funnel-chart@onboarding-guide"] if shown else []
+        )
+        assert ('src="cid:funnel-chart@onboarding-guide"' in email.html) is shown
