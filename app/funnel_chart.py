@@ -133,6 +133,7 @@ def _weeks(ax: Any, f: Funnel, plans: list[GroupStats]) -> None:
     ax.set_xlim(-0.5, len(xs) - 0.5)
     top = max([*ys, *(p.expected_days for p in plans)])
     ax.set_ylim(0, top * 1.4 + 2)  # room for the legend above the data
+    ax.yaxis.get_major_locator().set_params(integer=True)  # days: 5, 10, never 12.5
     ax.set_ylabel("business days")
     ax.set_xlabel("week finished (Monday)", color=GREY, fontsize=9)
     ax.grid(axis="y", color="#e5e7eb", linewidth=0.8)
