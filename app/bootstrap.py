@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cache
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from app.secrets import Secrets, load_secrets
 from app.settings import Settings, SettingsError
@@ -13,6 +13,9 @@ from guide.links import LinkSigner
 from guide.model import Book
 from guide.ports import Ledger, Lock, Mailer, Notifier, Ports, Workbook
 from guide.tick.plan import TickPlan
+
+if TYPE_CHECKING:  # every handler imports this module; only the digest draws a funnel
+    from guide.funnel import Funnel
 
 LEDGER_DAYS = 30
 # Enough to hide SES and Slack latency; few enough to stay near their rate limits, whose
@@ -36,7 +39,17 @@ def build_ports(settings: Settings, secrets: Secrets) -> Ports:
     # Here rather than in the tick's handler and the CLI: both get it, and the core stays free
     # of the app (the tick calls the hook after its write; a failure is a warning).
     ports.after_tick = lambda book, plan: refresh_homes_after_tick(ports, book, plan)
+    ports.digest_chart = draw_digest_chart
     return ports
+
+
+def draw_digest_chart(funnel: Funnel) -> bytes:
+    """The digest's funnel chart (``Ports.digest_chart``). matplotlib loads on the first draw,
+    in the digest function only: where it is missing, this raises and the digest goes
+    without the chart."""
+    from app.funnel_chart import funnel_chart_png
+
+    return funnel_chart_png(funnel)
 
 
 def refresh_homes_after_tick(ports: Ports, book: Book, plan: TickPlan) -> None:

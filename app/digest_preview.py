@@ -2,9 +2,11 @@
 
 Builds the demo workbook as of the last business day before ``--today``, runs that day's tick on
 it (so there are enrollments, sends and a finish to report), adds a customer ticked paused in the
-sheet long ago that the guide never recorded, and builds the digest on ``--today``. Writes the
-email's parts (``digest.html``, ``digest.txt``) and, when Chromium is installed, a screenshot of
-the HTML at 600 px (``digest.png``), the width mail clients give it.
+sheet long ago that the guide never recorded, and builds the digest on ``--today``, with its
+funnel and the funnel's chart as the digest function draws them. Writes the email's parts
+(``digest.html``, ``digest.txt``, the chart as ``funnel.png``, which the HTML shows where the
+email refers to it by ``cid:``) and, when Chromium is installed, a screenshot of the HTML at
+600 px (``digest.png``), the width mail clients give it.
 
     python -m app.digest_preview [--out demo/digest] [--today 2026-11-30]
 """
@@ -16,22 +18,24 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from adapters.xlsx_workbook import XlsxWorkbook
-from app.bootstrap import build_ports
+from app.bootstrap import build_ports, draw_digest_chart
 from app.demo import last_business_day
 from app.secrets import load_secrets
 from app.settings import Settings
 from guide.digest import build_digest
-from guide.digest_render import digest_email
+from guide.digest_funnel import DIGEST_HEADER_ONLY, DIGEST_READS, digest_funnel
+from guide.digest_render import CHART_ID, digest_email
 from guide.links import LinkSigner, resume_links
 from guide.reading import read_book
 from guide.tick import run_tick
 from guide.workbook import Changes
-from sheets.schema import ONBOARDING, TABS, TICK_READS
+from sheets.schema import ONBOARDING, TABS
 
 PREVIEW_KEY = b"digest-preview-key-not-a-secret"
 RESUME_URL = "http://127.0.0.1:8080/resume"
@@ -73,20 +77,25 @@ def build_preview(folder: Path, today: date) -> Path:
         settings = Settings.from_env(env)
         tick_at = datetime.combine(tick_day, datetime.min.time(), tzinfo=UTC)
         run_tick(build_ports(settings, load_secrets(settings)), tick_at, on=tick_day)
-        book = read_book(workbook.read(TICK_READS))
+        snapshot = workbook.read(DIGEST_READS, header_only=DIGEST_HEADER_ONLY)
+        book = read_book(snapshot)
     now = datetime.combine(today, datetime.min.time(), tzinfo=UTC)
     links = resume_links(LinkSigner(PREVIEW_KEY), RESUME_URL, now)
-    digest = build_digest(book, today, links)
+    funnel = digest_funnel(snapshot, book, today, [])
+    digest = replace(build_digest(book, today, links), funnel=funnel)
+    chart = draw_digest_chart(funnel)
     recipients = ", ".join(book.config.digest_recipients)
-    email = digest_email(digest, book.config.sender, recipients)
+    email = digest_email(digest, book.config.sender, recipients, chart)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "digest.txt").write_text(f"Subject: {email.subject}\n\n{email.text}")
+    (folder / "funnel.png").write_bytes(chart)
     html_path = folder / "digest.html"
-    html_path.write_text(email.html)
+    # A browser has no message to resolve cid: in; the file beside the page stands in for it.
+    html_path.write_text(email.html.replace(f"cid:{CHART_ID}", "funnel.png"))
     return html_path
 
 
-def screenshot(html_path: Path, png: Path, width: int = 600) -> bool:
+def screenshot(html_path: Path, png: Path, width: int = 600, height: int = 2800) -> bool:
     """Render ``html_path`` headless at ``width`` px; False when no Chromium is installed."""
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
@@ -104,7 +113,7 @@ def screenshot(html_path: Path, png: Path, width: int = 600) -> bool:
                 "--disable-component-update",
                 "--disable-sync",
                 f"--user-data-dir={profile}",
-                f"--window-size={width},2000",
+                f"--window-size={width},{height}",  # the whole digest, funnel chart included
                 "--hide-scrollbars",
                 f"--screenshot={png.resolve()}",
                 html_path.resolve().as_uri(),

@@ -1,14 +1,16 @@
 """The funnel as a picture: time to finish by week, and where each plan's customers drop off.
 
 Drawn for a light mail client about 600 px wide: one column, large type, dark text on white,
-one blue for the ordinary and one orange for what needs a look. matplotlib is a local and CLI
-dependency only (never in the Lambda layer), so it is imported inside ``draw_funnel_chart``.
+one blue for the ordinary and one orange for what needs a look. matplotlib is imported on
+first draw: only the digest function's Lambda has it (its own layer, ChartLayer), and the
+other handlers, which import this package, never load it.
 """
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from guide.funnel import Funnel, GroupStats
 
@@ -18,6 +20,19 @@ MOST_PLANS = 3  # more panels than this would not fit a mail client's screen
 
 def draw_funnel_chart(f: Funnel, path: Path) -> Path:
     """Write the chart as a PNG at ``path`` (folders made as needed) and return the path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _draw(f, path)
+    return path
+
+
+def funnel_chart_png(f: Funnel) -> bytes:
+    """The chart as PNG bytes: the digest's ``Ports.digest_chart``, sent inline."""
+    out = io.BytesIO()
+    _draw(f, out)
+    return out.getvalue()
+
+
+def _draw(f: Funnel, out: Path | IO[bytes]) -> None:
     import matplotlib
 
     matplotlib.use("Agg")  # no display: files only
@@ -62,10 +77,8 @@ def draw_funnel_chart(f: Funnel, path: Path) -> Path:
     for ax, plan in zip(axes[1:], plans, strict=True):
         _steps(ax[0], plan)
     fig.tight_layout(rect=(0, 0, 1, 1 - 0.75 / (sum(heights) + 1.3)), h_pad=1.8)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=150, facecolor="white")
+    fig.savefig(out, format="png", dpi=150, facecolor="white")
     plt.close(fig)
-    return path
 
 
 def _plain(ax: Any) -> None:
@@ -120,6 +133,7 @@ def _weeks(ax: Any, f: Funnel, plans: list[GroupStats]) -> None:
     ax.set_xlim(-0.5, len(xs) - 0.5)
     top = max([*ys, *(p.expected_days for p in plans)])
     ax.set_ylim(0, top * 1.4 + 2)  # room for the legend above the data
+    ax.yaxis.get_major_locator().set_params(integer=True)  # days: 5, 10, never 12.5
     ax.set_ylabel("business days")
     ax.set_xlabel("week finished (Monday)", color=GREY, fontsize=9)
     ax.grid(axis="y", color="#e5e7eb", linewidth=0.8)

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from guide.funnel import Funnel
+
 # (customer id, "pause" or "hand-off", that hold's og-state stamp or None) -> the resume URL.
 ResumeLinkMaker = Callable[[str, str, datetime | None], str]
 
@@ -116,6 +118,9 @@ class Digest:
     finished: tuple[Finished, ...]
     new: tuple[New, ...]
     tasks: tuple[OpenTask, ...] = ()  # open intervention tasks, overdue first
+    # Journeys started in the last 90 days, live and ended (guide.digest_funnel); None: the
+    # digest was built without the archive, and shows no funnel.
+    funnel: Funnel | None = None
 
     @property
     def quiet(self) -> bool:

@@ -8,23 +8,35 @@ from __future__ import annotations
 
 import html
 
+from guide.digest_funnel import funnel_losses, funnel_rows
 from guide.digest_model import Digest
 from guide.digest_words import (
+    FUNNEL_HEADER,
+    NO_JOURNEYS,
     QUIET,
     QUIET_WEEK,
     Item,
     Section,
     day,
     digest_text,
+    funnel_cells,
+    funnel_footnotes,
+    funnel_loss,
+    funnel_note,
+    funnel_title,
     headline,
     sections_of,
     subject,
     title,
 )
-from guide.ports import Email
+from guide.funnel import Funnel
+from guide.ports import Attachment, Email
 
 FONT = "font-family:Helvetica,Arial,sans-serif;"
 INK, MUTED, RULE, ACCENT, ALARM = "#1f2933", "#5f6b7a", "#e3e7ec", "#1a7f5a", "#b42318"
+LOSS, LOSS_BG = "#ea580c", "#fff4ed"  # the chart's orange for the step that loses most
+CHART_ID = "funnel-chart@onboarding-guide"  # the inline chart's Content-ID
+CHART_WIDTH = 552  # the content column: 600 less the card's padding
 TABLE = 'role="presentation" width="100%" cellpadding="0" cellspacing="0"'
 
 
@@ -93,7 +105,62 @@ def _tiles(d: Digest) -> str:
     return f"<table {TABLE}><tr>{cells}</tr></table>"
 
 
-def digest_html(d: Digest) -> str:
+def _full(style: str, content: str) -> str:
+    """A row of the digest's body table, across both its columns."""
+    return f'<tr><td colspan="2" style="{style}">{content}</td></tr>'
+
+
+def _funnel_html(f: Funnel, chart: bool) -> str:
+    """The funnel: a table of the numbers, the step that loses most customers in the chart's
+    orange, then the chart itself (when there is one) as the inline image ``CHART_ID``."""
+    small = f"{FONT}font-size:12px;color:{MUTED};"
+    out = (
+        _full(f"padding:22px 0 0;border-bottom:2px solid {INK}", "")
+        + _full(
+            f"{FONT}padding:16px 0 4px;font-size:15px;font-weight:bold;color:{INK}",
+            _e(funnel_title(f)),
+        )
+        + _full(f"{small}padding-bottom:8px", _e(funnel_note(f)))
+    )
+    if not f.overall.started:
+        return out + _full(f"{FONT}font-size:14px;color:{INK}", NO_JOURNEYS)
+    th = f"{FONT}padding:4px 0 4px 4px;font-size:11px;font-weight:normal;color:{MUTED}"
+    head = f'<th align="left" style="{th}">Plan / segment</th>' + "".join(
+        f'<th align="right" style="{th}">{h}</th>' for h in FUNNEL_HEADER
+    )
+    td = f"{FONT}padding:6px 0 6px 4px;font-size:13px;border-top:1px solid {RULE};color:{INK};"
+    rows = ""
+    for r in funnel_rows(f):
+        cells = funnel_cells(r)
+        target = {True: ACCENT, False: ALARM, None: INK}[r.stats.meets_target]
+        looks = ("", "", "", "", f"font-weight:bold;color:{target}", "", "")  # on time stands out
+        name = f"{td}padding-left:14px;color:{MUTED}" if r.segment else f"{td}font-weight:bold"
+        rows += f'<tr><td style="{name}">{_e(r.name)}</td>' + "".join(
+            f'<td align="right" style="{td}{look}">{c}</td>'
+            for c, look in zip(cells, looks, strict=True)
+        )
+        rows += "</tr>"
+    out += _full("", f"<table {TABLE}><tr>{head}</tr>{rows}</table>")
+    for loss in funnel_losses(f):
+        box = f"{FONT}font-size:13px;color:{INK};background:{LOSS_BG};border-left:4px solid {LOSS}"
+        out += _full(
+            "padding:10px 0 0",
+            f'<div style="{box};padding:8px 10px"><span style="color:{LOSS};font-weight:bold">'
+            f"Loses most customers, {_e(loss.plan)}:</span> {_e(funnel_loss(loss))}</div>",
+        )
+    out += "".join(_full(f"{small}padding-top:6px", _e(n)) for n in funnel_footnotes(f))
+    if chart:
+        out += _full(
+            "padding:14px 0 0",
+            f'<img src="cid:{CHART_ID}" width="{CHART_WIDTH}" alt="The funnel as a chart: '
+            'business days to finish by week, and each step completed" style="display:block;'
+            f'width:100%;max-width:{CHART_WIDTH}px;height:auto;border:0">',
+        )
+    return out
+
+
+def digest_html(d: Digest, chart: bool = False) -> str:
+    """The HTML part; ``chart``: it shows the funnel chart, sent inline as ``CHART_ID``."""
     owners, team = sections_of(d)
     body = ""
     if not owners:
@@ -114,6 +181,8 @@ def digest_html(d: Digest) -> str:
             f'<tr><td colspan="2" style="padding:12px 0 0;border-bottom:2px solid {INK}"></td></tr>'
         )
         body += _html_sections(team)
+    if d.funnel is not None:
+        body += _funnel_html(d.funnel, chart)
     lines = "".join(
         f'<div style="{FONT}font-size:13px;color:{MUTED};padding-top:4px">{_e(x)}</div>'
         for x in headline(d)[1:]
@@ -138,12 +207,17 @@ def digest_html(d: Digest) -> str:
     )
 
 
-def digest_email(digest: Digest, sender: str, to: str) -> Email:
+def digest_email(digest: Digest, sender: str, to: str, chart: bytes | None = None) -> Email:
+    """The digest for ``to``; ``chart``, the funnel chart's PNG, shown inline in the HTML
+    (only beside a funnel with journeys: never an image the HTML does not show)."""
+    shown = chart is not None and digest.funnel is not None and digest.funnel.overall.started > 0
+    inline = (Attachment("funnel.png", "image/png", chart, CHART_ID),) if chart and shown else ()
     return Email(
         to=to,
         subject=subject(digest),
         text=digest_text(digest),
-        html=digest_html(digest),
+        html=digest_html(digest, chart=bool(inline)),
         sender=sender,
         tags={"kind": "digest", "week": digest.week_start.isoformat()},
+        attachments=inline,
     )

@@ -8,11 +8,12 @@ week with nobody to list (``Digest.quiet``) sends a short digest unless og-confi
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from guide.calendar import team_time
 from guide.digest import build_digest
+from guide.digest_funnel import DIGEST_HEADER_ONLY, DIGEST_READS, digest_funnel, funnel_chart
 from guide.digest_model import Digest
 from guide.digest_render import digest_email
 from guide.links import resume_links
@@ -21,7 +22,6 @@ from guide.ports import AlreadyInProgress, Email, MailerError, Ports
 from guide.reading import read_book
 from guide.stalls.reading import read_stall_inputs
 from guide.unit_of_work import WorkbookBroken, book_in_deployed_zone, structural_problems
-from sheets.schema import APPEND_ONLY, TICK_READS
 
 EMPTY_WEEK_OFF = (
     "nobody paused, handed off, stalled, finished or new this week, and og-config's "
@@ -40,7 +40,7 @@ class DigestRun:
 
 def send_digest(ports: Ports, now: datetime) -> DigestRun:
     """Build this week's digest at ``now`` (aware) and mail it to og-config's recipients."""
-    snapshot = ports.workbook.read(TICK_READS, header_only=APPEND_ONLY)
+    snapshot = ports.workbook.read(DIGEST_READS, header_only=DIGEST_HEADER_ONLY)
     broken = structural_problems(snapshot)
     if broken:
         raise WorkbookBroken(broken)
@@ -51,7 +51,9 @@ def send_digest(ports: Ports, now: datetime) -> DigestRun:
     links = resume_links(ports.signer, ports.resume_url, now)
     local = team_time(now, config.timezone)
     digest = build_digest(book, today, links, extra.tasks, local, extra)
-    run = DigestRun(digest)
+    problems: list[Problem] = []  # the archive's, which the funnel reads
+    digest = replace(digest, funnel=digest_funnel(snapshot, book, today, problems))
+    run = DigestRun(digest, problems=problems)
     if not config.digest_recipients:
         run.problems.append(
             Problem("og-config", None, "digest recipients", "no recipients: digest not sent")
@@ -61,8 +63,9 @@ def send_digest(ports: Ports, now: datetime) -> DigestRun:
         return run
     year, week_number, _ = today.isocalendar()
     week = f"{year}-W{week_number:02d}"  # a rerun or a retry later in the week sends nothing
+    chart = funnel_chart(ports, digest.funnel) if config.digest_recipients else None
     for to in config.digest_recipients:
-        email = digest_email(digest, config.sender, to)
+        email = digest_email(digest, config.sender, to, chart)
         try:
             sent = _send_once(ports, f"mail:digest:{week}:{to}", email)
         except (MailerError, AlreadyInProgress) as err:

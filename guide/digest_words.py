@@ -6,10 +6,13 @@ between the two parts.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 from datetime import date
 
+from guide.digest_funnel import FunnelRow, Loss, funnel_losses, funnel_rows
 from guide.digest_model import Digest, Finished, HandedOff, New, OpenTask, Paused, Stalled
+from guide.funnel import Funnel
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,84 @@ QUIET = "Nothing paused, nothing handed off, nothing stalled."
 QUIET_WEEK = "Nobody finished or started this week."
 
 
+FUNNEL_HEADER = ("Started", "Finished", "Cancelled", "Ongoing", "On time", "Median", "90th %")
+NO_JOURNEYS = "No journey started in these days."
+
+
+def funnel_title(f: Funnel) -> str:
+    return f"Funnel: journeys started in the last {(f.end - f.start).days + 1} days"
+
+
+def funnel_note(f: Funnel) -> str:
+    return (
+        f"Started {day(f.start, f.today)} to {day(f.end, f.today)}, as they stand today. On "
+        f"time: finished within the plan's expected business days (target {f.target:.0%}). "
+        "Median and 90th percentile: business days to finish."
+    )
+
+
+def funnel_cells(r: FunnelRow) -> tuple[str, ...]:
+    """The row's numbers, as ``FUNNEL_HEADER`` names them."""
+    g = r.stats
+    return (
+        str(g.started),
+        str(g.finished),
+        str(g.cancelled),
+        str(g.in_progress),
+        "-" if g.on_time_rate is None else f"{g.on_time_rate:.0%}",
+        "-" if g.median_days is None else _num(g.median_days),
+        "-" if g.p90_days is None else _num(g.p90_days),
+    )
+
+
+def funnel_loss(loss: Loss) -> str:
+    s = loss.step
+    done = "" if s.completion_rate is None else f", {s.completion_rate:.0%} completed"
+    took = "" if s.median_days is None else f", in a median of {_days_f(s.median_days)}"
+    return (
+        f"step {loss.number} “{s.title}” (expected {_days_f(float(s.expected_days))}): {s.stalls} "
+        f"of the plan's {loss.plan_stalls} stalls{done}{took}"
+    )
+
+
+def funnel_footnotes(f: Funnel) -> list[str]:
+    notes = []
+    if f.overall.reenrolled:
+        n = f.overall.reenrolled
+        notes.append(f"{_days(n, 'journey')} left for a re-enrollment: counted as started only.")
+    if f.unknown_plans:
+        notes.append(f"Not counted, no longer in og-plans: {', '.join(f.unknown_plans)}.")
+    return notes
+
+
+def _funnel_text(f: Funnel) -> list[str]:
+    title = funnel_title(f)
+    lines = [title.upper(), "=" * len(title), *textwrap.wrap(funnel_note(f), 78), ""]
+    if not f.overall.started:
+        return [*lines, NO_JOURNEYS, ""]
+    widths = (8, 9, 10, 8, 9, 7, 7)
+    lines.append(
+        " " * 20 + "".join(f"{h:>{w}}" for h, w in zip(FUNNEL_HEADER, widths, strict=True))
+    )
+    for r in funnel_rows(f):
+        name = ("  " if r.segment else "") + r.name
+        cells = list(funnel_cells(r))
+        cells[4] += "!" if r.stats.meets_target is False else " "
+        lines.append(
+            f"{name[:19]:<20}" + "".join(f"{c:>{w}}" for c, w in zip(cells, widths, strict=True))
+        )
+    if any(r.stats.meets_target is False for r in funnel_rows(f)):
+        lines.append(f"! below the {f.target:.0%} target")
+    losses = funnel_losses(f)
+    if losses:
+        lines += ["", "The step that loses most customers:"]
+        for loss in losses:
+            item = f"* {loss.plan}: {funnel_loss(loss)}"
+            lines += textwrap.wrap(item, 78, initial_indent="  ", subsequent_indent="    ")
+    notes = funnel_footnotes(f)
+    return [*lines, *(["", *notes] if notes else []), ""]
+
+
 def digest_text(d: Digest) -> str:
     period = f"{day(d.week_start, d.today)} to {day(d.week_end, d.today)}"
     lines = [f"{title(d)} ({period})", "", *headline(d), ""]
@@ -155,6 +236,8 @@ def digest_text(d: Digest) -> str:
             lines += [owner.upper(), "=" * len(owner), ""]
         lines += _text_sections(sections)
     lines += _text_sections(team)
+    if d.funnel is not None:
+        lines += _funnel_text(d.funnel)
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -32,9 +32,11 @@ CANCELLED = "cancelled"
 # Archived without every step done and no longer the customer's journey: re-enrolled elsewhere.
 REPLACED = "re-enrolled"
 
-# The audit action a cancellation will write. No action cancels a journey yet, so no audit row
-# has it and every journey counts as not cancelled; once one does, its rows count here.
+# The audit action the flag's Close as cancelled writes (guide.actions.closing). A cancelled
+# journey's row is finished with 'finished by' beginning ``CANCELLED_BY``, which is how a read
+# without the audit (the report, the digest) knows it while it is the customer's journey.
 CANCEL_ACTION = "cancel"
+CANCELLED_BY = "cancelled: "
 
 
 class ArchivedSend(NamedTuple):
@@ -235,7 +237,7 @@ def journeys(
                 steps[step_id] = (_ordinal(send.sent_at), _ordinal(send.done_at))
         customer = current.get(journey_id)
         finished_on = NO_DAY
-        if journey_id in cancelled:
+        if journey_id in cancelled or _closed_as_cancelled(customer):
             outcome = CANCELLED
         elif customer is not None:
             outcome = FINISHED if customer.finished else RUNNING
@@ -248,6 +250,12 @@ def journeys(
         owner = customer or by_id.get(customer_id)
         segment = owner.segment if owner is not None else ""
         yield JourneyDays(journey_id, plan, segment, started_on, outcome, finished_on, steps)
+
+
+def _closed_as_cancelled(customer: Customer | None) -> bool:
+    return (
+        customer is not None and customer.finished and customer.finished_by.startswith(CANCELLED_BY)
+    )
 
 
 def _ended(journey_id: str, steps: dict[str, StepDays], past: Past) -> int:

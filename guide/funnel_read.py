@@ -48,8 +48,8 @@ def funnel_from_snapshot(
         problems = list(book.problems)
         zone = ZoneInfo(book.config.timezone)
         archive = read_past(snapshot[SENDS_ARCHIVE.name], zone, problems)
-        # No audit: nothing cancels a journey yet (see funnel_journeys.CANCEL_ACTION), and
-        # og-audit is the one tab that grows faster than the archive.
+        # No audit: og-audit is the one tab that grows faster than the archive, and a journey
+        # closed as cancelled says so on its row (funnel_journeys.CANCELLED_BY).
         today = team_time(now, book.config.timezone).date()
         end = end or today
         start = start or end - timedelta(days=DEFAULT_DAYS)

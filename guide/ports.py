@@ -18,6 +18,7 @@ from guide.workbook import Changes, Snapshot
 from sheets.schema import TabFormat
 
 if TYPE_CHECKING:  # the tick's modules import this one
+    from guide.funnel import Funnel
     from guide.model import Book
     from guide.tick.plan import TickPlan
 
@@ -78,11 +79,13 @@ class Workbook(Protocol):
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file sent with an email: a calendar invite, say."""
+    """A file sent with an email: a calendar invite, say. With a ``content_id`` it is an
+    inline image instead, shown where the HTML says ``<img src="cid:CONTENT_ID">``."""
 
     filename: str
     content_type: str  # "text/calendar; method=REQUEST"
     data: bytes
+    content_id: str = ""  # e.g. "funnel-chart@onboarding-guide": unique, no angle brackets
 
 
 @dataclass(frozen=True)
@@ -207,6 +210,9 @@ class Ports:
     done_url: str  # the done-link endpoint; the token goes in its query string
     # Run after a tick's write (the App Home refresh): the book as read and the tick's plan.
     after_tick: Callable[[Book, TickPlan], None] | None = None
+    # Draws the digest's funnel chart as PNG bytes (app.funnel_chart: the plotting library
+    # stays out of the core). None, or a hook that fails: the digest goes without the chart.
+    digest_chart: Callable[[Funnel], bytes] | None = None
     # How many outside effects a tick runs at once: network-bound providers (SES, Slack) gain
     # from a few; the local outbox is CPU-bound, where threads only contend for the GIL.
     effect_workers: int = 1

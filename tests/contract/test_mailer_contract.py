@@ -212,6 +212,37 @@ def test_an_email_with_an_attachment_arrives_with_it_beside_the_text_and_html(
     assert part.get_payload(decode=True) == INVITE
 
 
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))  # the bytes travel as they are, whatever they are
+
+
+@pytest.mark.parametrize("name", ["outbox", "ses"])
+def test_an_inline_image_travels_with_the_html_that_refers_to_it_by_its_content_id(
+    name: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    # Given a mailer of each kind
+    folder = tmp_path / "outbox"
+    if name == "ses":
+        request.getfixturevalue("aws")
+    mailer = OutboxMailer(folder) if name == "outbox" else _ses().mailer
+    # When it sends an HTML email showing a chart inline, and a calendar invite attached
+    chart = Attachment("funnel.png", "image/png", PNG, content_id="chart@guide.example")
+    invite = Attachment("invite.ics", "text/calendar; method=REQUEST", INVITE)
+    html = '<p>The funnel:</p><img src="cid:chart@guide.example" alt="funnel">'
+    mailer.send(an_email(html=html, attachments=(chart, invite)))
+    # Then the HTML and the image are one multipart/related, the image named by its Content-ID
+    # and shown inline, beside the plain text; the invite is still an attachment
+    message = _sent_mime(name, folder)
+    related = message.get_body(("related",))
+    assert related is not None and related.get_content_type() == "multipart/related"
+    html_part, image = related.iter_parts()
+    assert 'src="cid:chart@guide.example"' in html_part.get_content()
+    assert image["Content-ID"] == "<chart@guide.example>"
+    assert (image.get_content_type(), image.get_content_disposition()) == ("image/png", "inline")
+    assert image.get_payload(decode=True) == PNG
+    assert "invite a teammate" in message.get_body(("plain",)).get_content()
+    assert [p.get_filename() for p in message.iter_attachments()] == ["invite.ics"]
+
+
 @pytest.mark.usefixtures("aws")
 def test_the_wired_ses_mailer_sends_with_the_configuration_set_its_settings_name() -> None:
     """Given OG_SES_CONFIGURATION_SET (the template passes the stack's set), when the guide's

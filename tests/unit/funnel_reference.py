@@ -15,6 +15,7 @@ from guide.calendar import business_days_between
 from guide.funnel import Funnel, GroupStats, StepStats, WeekPoint, percentile
 from guide.funnel_journeys import (
     CANCELLED,
+    CANCELLED_BY,
     FINISHED,
     REPLACED,
     RUNNING,
@@ -82,7 +83,11 @@ def journeys(book: Book, archive: list[ArchivedSend], cancelled: set[str]) -> li
         customer = current.get(journey_id)
         finished_on: date | None = None
         wanted = needed.get(plan)
-        if journey_id in cancelled:
+        if journey_id in cancelled or (
+            customer is not None
+            and customer.finished
+            and customer.finished_by.startswith(CANCELLED_BY)
+        ):
             outcome = CANCELLED
         elif customer is not None:
             outcome = FINISHED if customer.finished else RUNNING

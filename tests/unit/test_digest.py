@@ -8,14 +8,17 @@ Regenerate the snapshot deliberately with ``UPDATE_SNAPSHOTS=1``.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from guide.digest import build_digest, digest_week
+from guide.digest_funnel import funnel_window
 from guide.digest_model import Digest
 from guide.digest_render import digest_email
 from guide.digest_words import digest_text
+from guide.funnel import funnel
 from guide.model import Book
 from guide.reading import read_book
 from guide.stalls.model import Task
@@ -212,8 +215,12 @@ TASKS = [  # og-tasks as the tick writes them for a stall; a person marked one d
 
 
 def test_the_plain_text_part_matches_the_committed_snapshot() -> None:
-    # Issue 11 added the open tasks (overdue first, a done one left out) to the snapshot.
-    text = digest_text(build_digest(every_state(), TODAY, link, TASKS, datetime(2026, 11, 30, 9)))
+    # Issue 11 added the open tasks (overdue first, a done one left out) to the snapshot;
+    # issue 12 the funnel of the journeys started in the last 90 days, as a table.
+    book = every_state()
+    digest = build_digest(book, TODAY, link, TASKS, datetime(2026, 11, 30, 9))
+    started = funnel(book, (), (), *funnel_window(TODAY), today=TODAY)
+    text = digest_text(replace(digest, funnel=started))
     expected = SNAPSHOTS / "digest.txt"
     if os.environ.get("UPDATE_SNAPSHOTS"):
         expected.parent.mkdir(exist_ok=True)
@@ -239,3 +246,19 @@ def test_the_email_has_a_subject_that_counts_and_html_that_escapes_typed_names()
     assert "Kestrel &amp; Sons" in email.html
     assert "max-width:600px" in email.html and email.html.count(">Resume</a>") == 2
     assert "<script>alert(1)</script>" in email.text  # plain text is shown as typed
+
+
+def test_the_chart_goes_only_with_a_funnel_of_journeys_for_it_to_illustrate() -> None:
+    """Given the chart's PNG, the email shows it inline beside a funnel of journeys, and
+    carries no image its HTML would not show: without a funnel, or a funnel of none."""
+    book, png = every_state(), b"\x89PNG chart"
+    with_journeys = funnel(book, (), (), *funnel_window(TODAY), today=TODAY)
+    no_journeys = funnel(book, (), (), date(2020, 1, 1), date(2020, 3, 31), today=TODAY)
+    for f, shown in ((with_journeys, True), (no_journeys, False), (None, False)):
+        email = digest_email(
+            replace(digest_of(book), funnel=f), "og@example.com", "b@example.com", png
+        )
+        assert [a.content_id for a in email.attachments] == (
+            ["funnel-chart@onboarding-guide"] if shown else []
+        )
+        assert ('src="cid:funnel-chart@onboarding-guide"' in email.html) is shown

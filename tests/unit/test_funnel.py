@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from guide.actions import closing
 from guide.funnel import Funnel, GroupStats, funnel, percentile
 from guide.funnel_journeys import ArchivedSend, read_archive
 from guide.model import Problem
@@ -147,6 +148,19 @@ def test_a_cancel_in_the_audit_counts_the_journey_cancelled_not_late() -> None:
     )
     o = build(*NOV, audit=[cancel]).overall
     assert (o.cancelled, o.in_progress, o.due, o.on_time) == (1, 2, 2, 1)
+
+
+def test_a_journey_closed_as_cancelled_counts_cancelled_from_its_row_without_the_audit() -> None:
+    """Given C2 closed as cancelled from the flag (its row finished, 'finished by' stamped as
+    Close as cancelled stamps it), when the funnel is read without og-audit (as the report and
+    the digest read it), then C2 is cancelled: neither finished nor late."""
+    rows = customers()
+    rows[1]["finished by"] = f"{closing.CANCELLED}not a fit (Sam)"
+    book = read_book(snapshot(rows, sends=LIVE))
+    archive = read_archive(table(SENDS_ARCHIVE.name, ARCHIVE), UTC, [])
+    o = funnel(book, archive, [], *NOV, today=TODAY).overall
+    assert (o.started, o.finished, o.cancelled, o.in_progress) == (5, 1, 1, 3)
+    assert (o.due, o.on_time, o.median_days) == (2, 1, 6.0)
 
 
 def test_an_unreadable_archive_date_is_reported_and_the_row_skipped() -> None:
