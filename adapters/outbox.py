@@ -17,10 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import policy
-from email.header import Header
 from email.message import EmailMessage
-from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
 from email.parser import BytesParser
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -28,24 +25,26 @@ from typing import Any
 
 from filelock import FileLock
 
-from adapters.mime import raw_mime
-from guide.ports import Email, Posted, SlackMessage
+from adapters.mime import (
+    UnsafeHeader,
+    alternative_mime,
+    encode_header,
+    raw_mime,
+)
+from guide.ports import Email, MailerError, Posted, SlackMessage
 
 _NUMBERED = re.compile(r"^(\d+)-")
 _TAG_HEADER = "X-Tag-"
 _LOCK_NAME = ".outbox.lock"
 _SEQUENCE_NAME = ".outbox.seq"
+# raw_mime writes these itself, from the email.
+_ENVELOPE = ("From", "To", "Subject", "Reply-To")
 
 
 def _slug(text: str) -> str:
     """File-name-safe text: ``priya@acme.com`` becomes ``priya-at-acme-com``."""
     text = text.replace("@", "-at-")
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:60] or "x"
-
-
-def _header(value: str) -> str:
-    """A header value, RFC 2047-encoded when it is not plain ASCII."""
-    return value if value.isascii() else Header(value, "utf-8").encode()
 
 
 def _json(payload: dict[str, Any]) -> bytes:
@@ -111,26 +110,24 @@ class OutboxMailer:
     def send(self, email: Email) -> str:
         domain = email.sender.rpartition("@")[2] or "localhost"
         message_id = make_msgid(domain=domain)
-        # The legacy MIME classes build the same message about ten times faster than
-        # EmailMessage's header registry, which dominated a large tick's run time.
-        msg = MIMEMultipart("alternative")
-        msg["From"] = _header(email.sender)
-        msg["To"] = _header(email.to)
-        msg["Subject"] = _header(email.subject)
+        headers = [("From", email.sender), ("To", email.to), ("Subject", email.subject)]
         if email.reply_to:
-            msg["Reply-To"] = _header(email.reply_to)
-        msg["Message-ID"] = message_id
-        msg["Date"] = format_datetime(datetime.fromtimestamp(self._clock(), UTC))
-        for name, value in email.tags.items():
-            msg[_TAG_HEADER + _slug(name)] = _header(value)
-        msg.attach(MIMEText(email.text, "plain", "utf-8"))
-        msg.attach(MIMEText(email.html, "html", "utf-8"))
+            headers.append(("Reply-To", email.reply_to))
+        headers.append(("Message-ID", message_id))
+        headers.append(("Date", format_datetime(datetime.fromtimestamp(self._clock(), UTC))))
+        headers.extend((_TAG_HEADER + _slug(name), value) for name, value in email.tags.items())
         if email.attachments:
             # The message SES gets (the alternatives, then each file), with the outbox's headers.
-            skip = {"From", "To", "Subject", "Reply-To", "Content-Type", "MIME-Version"}
-            data = raw_mime(email, {k: str(v) for k, v in msg.items() if k not in skip})
+            extra = {name: encode_header(value) for name, value in headers if name not in _ENVELOPE}
+            data = raw_mime(email, extra)
         else:
-            data = msg.as_bytes()
+            try:
+                data = alternative_mime(headers, email.text, email.html)
+            except UnsafeHeader as err:
+                # A line break typed into a sheet cell. The MIME classes wrote it as it was (a
+                # broken header) or raised if it looked like a header of its own; refused here,
+                # the tick reports it and tries again once the cell is fixed.
+                raise MailerError(f"email to {email.to} not sent: {err}") from err
         self._folder.write(lambda n: (f"{n:04d}-mail-{_slug(email.to)}.eml", data))
         return message_id
 
