@@ -26,6 +26,7 @@ from sheets.schema import AUDIT, STATE
 ONBOARDING_COLUMNS = {"email": "contact email"}
 SENDS_COLUMNS = {"reminders": "reminders sent"}
 UPDATED_AT = "updated_at"
+_AUDIT_COLUMNS = frozenset(AUDIT.columns)
 
 
 class _Omitted(Enum):
@@ -113,10 +114,16 @@ def row(
         "action": action,
         "customer id": customer_id,
         "journey id": journey_id,
-        "before": json.dumps(before or {}, ensure_ascii=False, sort_keys=True),
-        "after": json.dumps(after or {}, ensure_ascii=False, sort_keys=True),
+        "before": _json(before),
+        "after": _json(after),
         "detail": detail,
         "undoes": undoes,
     }
-    assert set(values) == set(AUDIT.columns)
+    assert values.keys() == _AUDIT_COLUMNS
     return values
+
+
+def _json(view: dict[str, Any] | None) -> str:
+    # Most rows a tick writes (a flag, an escalation) have no before or after: no encoder for
+    # those.
+    return json.dumps(view, ensure_ascii=False, sort_keys=True) if view else "{}"
