@@ -49,10 +49,14 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:60] or "x"
 
 
+# Compact: indenting forces json's pure-Python encoder, several times slower on a tick that
+# posts thousands of flags. `python -m json.tool FILE` shows it indented. Built once, as
+# json.dumps builds an encoder per call when given options.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _json(payload: dict[str, Any]) -> bytes:
-    # Compact: indenting forces json's pure-Python encoder, several times slower on a tick that
-    # posts thousands of flags. `python -m json.tool FILE` shows it indented.
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+    return _ENCODER.encode(payload).encode() + b"\n"
 
 
 class _Folder:
