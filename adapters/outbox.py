@@ -7,6 +7,7 @@ shows them in the order they were written, even when several processes share the
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -34,6 +35,7 @@ from adapters.mime import (
 from guide.ports import Email, MailerError, Posted, SlackMessage
 
 _NUMBERED = re.compile(r"^(\d+)-")
+_UNSAFE = re.compile(r"[^A-Za-z0-9]+")
 _TAG_HEADER = "X-Tag-"
 _LOCK_NAME = ".outbox.lock"
 _SEQUENCE_NAME = ".outbox.seq"
@@ -43,10 +45,11 @@ _ENVELOPE = ("From", "To", "Subject", "Reply-To")
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL
 
 
+@functools.lru_cache(maxsize=4096)  # a tick names the same channels and tags thousands of times
 def _slug(text: str) -> str:
     """File-name-safe text: ``priya@acme.com`` becomes ``priya-at-acme-com``."""
     text = text.replace("@", "-at-")
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:60] or "x"
+    return _UNSAFE.sub("-", text).strip("-").lower()[:60] or "x"
 
 
 # Compact: indenting forces json's pure-Python encoder, several times slower on a tick that
@@ -193,7 +196,7 @@ class OutboxNotifier:
 
     def permalink(self, channel: str, ts: str) -> str:
         # Nothing to link to locally; a stable, readable stand-in in Slack's own shape.
-        where = re.sub(r"[^A-Za-z0-9]+", "-", channel).strip("-") or "x"  # ids keep their case
+        where = _UNSAFE.sub("-", channel).strip("-") or "x"  # ids keep their case
         return f"https://slack.invalid/archives/{where}/p{ts.replace('.', '')}"
 
     def open_modal(self, trigger_id: str, view: dict[str, Any]) -> None:
