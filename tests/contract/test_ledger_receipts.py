@@ -3,7 +3,7 @@ flat receipts the ledger hands back without a JSON round trip as for any other."
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,7 @@ import pytest
 from adapters.ledger import IdempotencyLedger, SqlitePersistenceLayer
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     FLAG = "flag"
 
 
