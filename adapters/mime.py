@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from email import policy
 from email.header import Header
 from email.mime.application import MIMEApplication
@@ -70,18 +70,19 @@ def new_boundary() -> str:
     return f"==============={uuid.uuid4().hex}=="
 
 
-def header_line(name: str, value: str) -> str:
+def header_line(name: str, value: str, *, encode: bool = True) -> str:
     """``Name: value`` and its line break, as the standard library folds it.
 
     Written by hand, so it refuses a CR or LF (which would let a value add headers of its own)
-    rather than trusting the caller; a non-ASCII value is RFC 2047-encoded, as ``_header`` does
-    for the MIME classes, and anything long or encoded goes through the stdlib's folding."""
+    rather than trusting the caller. A non-ASCII value is RFC 2047-encoded: by ``encode_header``
+    first, as the MIME classes were given it, or with ``encode=False`` by the stdlib's folding
+    alone, as a value set as it is. Anything long or encoded is folded by the stdlib."""
     if "\r" in value or "\n" in value:
         raise UnsafeHeader(f"the {name} header holds a line break")
     # Control characters too go the stdlib's way: it takes \v, \f and others for line breaks.
     if value.isascii() and value.isprintable() and len(name) + len(value) + 2 <= _MAX_LINE:
         return f"{name}: {value}\n"
-    return policy.compat32.fold(name, encode_header(value))
+    return policy.compat32.fold(name, encode_header(value) if encode else value)
 
 
 def _text_part(subtype: str, content: str, boundary: str) -> str:
@@ -97,13 +98,18 @@ def _text_part(subtype: str, content: str, boundary: str) -> str:
 
 
 def alternative_mime(
-    headers: Iterable[tuple[str, str]], text: str, html: str, boundary: str | None = None
+    headers: Iterable[tuple[str, str]],
+    text: str,
+    html: str,
+    boundary: str | None = None,
+    as_given: Collection[str] = (),
 ) -> bytes:
     """A multipart/alternative message of ``text`` and ``html`` under ``headers``: the bytes
-    ``MIMEMultipart("alternative")`` with two ``MIMEText`` parts gives. Raises ``UnsafeHeader``
-    for a header value with a line break."""
+    ``MIMEMultipart("alternative")`` with two ``MIMEText`` parts gives, each header set as
+    ``encode_header(value)``, or as it is if named in ``as_given``. Raises ``UnsafeHeader`` for
+    a header value with a line break."""
     boundary = boundary or new_boundary()
-    head = "".join(header_line(name, value) for name, value in headers)
+    head = "".join(header_line(n, v, encode=n not in as_given) for n, v in headers)
     return (
         # Folded where the stdlib folds it: the line is too long with any boundary of ours.
         f'Content-Type: multipart/alternative;\n boundary="{boundary}"\n'

@@ -41,6 +41,8 @@ _LOCK_NAME = ".outbox.lock"
 _SEQUENCE_NAME = ".outbox.seq"
 # raw_mime writes these itself, from the email.
 _ENVELOPE = ("From", "To", "Subject", "Reply-To")
+# Set on the message as they are, not through encode_header, as the MIME classes were given them.
+_AS_GIVEN = ("Message-ID", "Date")
 # A new file only, owner-only as mkstemp makes it.
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL
 
@@ -141,7 +143,7 @@ class OutboxMailer:
             data = raw_mime(email, extra)
         else:
             try:
-                data = alternative_mime(headers, email.text, email.html)
+                data = alternative_mime(headers, email.text, email.html, as_given=_AS_GIVEN)
             except UnsafeHeader as err:
                 # A line break typed into a sheet cell. The MIME classes wrote it as it was (a
                 # broken header) or raised if it looked like a header of its own; refused here,
