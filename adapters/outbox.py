@@ -3,6 +3,9 @@
 A person can open the ``.eml`` files in a mail program and read the ``.json`` files as the Block
 Kit payloads Slack would have received. File names start with a sequence number, so a listing
 shows them in the order they were written, even when several processes share the folder.
+
+Longer than most modules on purpose: the folder's writer, both local ports and the reader share
+one file format, and only make sense together.
 """
 
 from __future__ import annotations
