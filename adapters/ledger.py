@@ -59,13 +59,21 @@ class _Lease:
         return self._millis
 
 
+_AS_STORED = (str, int, bool, type(None))
+
+
 def _run_effect(key: str, effect: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     result = effect()
     if not isinstance(result, dict):
         raise TypeError(f"ledger effect for {key!r} returned {type(result).__name__}, not a dict")
     # Round-trip now, so the first caller sees exactly what a repeat will read from the store,
     # and an unstorable result fails here (record removed) rather than leaving it in progress.
-    stored = json.loads(json.dumps(result))
+    # A flat record of text, whole numbers, booleans and None (every receipt a tick stores)
+    # reads back as it is: a copy is the same guarantee without the round trip.
+    if all(type(k) is str and type(v) in _AS_STORED for k, v in result.items()):
+        stored = dict(result)
+    else:
+        stored = json.loads(json.dumps(result))
     # Wrapped, because Powertools hands back None instead of a stored empty dict.
     return {"result": stored}
 

@@ -3,10 +3,14 @@
 A person can open the ``.eml`` files in a mail program and read the ``.json`` files as the Block
 Kit payloads Slack would have received. File names start with a sequence number, so a listing
 shows them in the order they were written, even when several processes share the folder.
+
+Longer than most modules on purpose: the folder's writer, both local ports and the reader share
+one file format, and only make sense together.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -17,10 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import policy
-from email.header import Header
 from email.message import EmailMessage
-from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
 from email.parser import BytesParser
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -28,30 +29,42 @@ from typing import Any
 
 from filelock import FileLock
 
-from adapters.mime import raw_mime
-from guide.ports import Email, Posted, SlackMessage
+from adapters.mime import (
+    UnsafeHeader,
+    alternative_mime,
+    encode_header,
+    raw_mime,
+)
+from guide.ports import Email, MailerError, Posted, SlackMessage
 
 _NUMBERED = re.compile(r"^(\d+)-")
+_UNSAFE = re.compile(r"[^A-Za-z0-9]+")
 _TAG_HEADER = "X-Tag-"
 _LOCK_NAME = ".outbox.lock"
 _SEQUENCE_NAME = ".outbox.seq"
+# raw_mime writes these itself, from the email.
+_ENVELOPE = ("From", "To", "Subject", "Reply-To")
+# Set on the message as they are, not through encode_header, as the MIME classes were given them.
+_AS_GIVEN = ("Message-ID", "Date")
+# A new file only, owner-only as mkstemp makes it.
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL
 
 
+@functools.lru_cache(maxsize=4096)  # a tick names the same channels and tags thousands of times
 def _slug(text: str) -> str:
     """File-name-safe text: ``priya@acme.com`` becomes ``priya-at-acme-com``."""
     text = text.replace("@", "-at-")
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:60] or "x"
+    return _UNSAFE.sub("-", text).strip("-").lower()[:60] or "x"
 
 
-def _header(value: str) -> str:
-    """A header value, RFC 2047-encoded when it is not plain ASCII."""
-    return value if value.isascii() else Header(value, "utf-8").encode()
+# Compact: indenting forces json's pure-Python encoder, several times slower on a tick that
+# posts thousands of flags. `python -m json.tool FILE` shows it indented. Built once, as
+# json.dumps builds an encoder per call when given options.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def _json(payload: dict[str, Any]) -> bytes:
-    # Compact: indenting forces json's pure-Python encoder, several times slower on a tick that
-    # posts thousands of flags. `python -m json.tool FILE` shows it indented.
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+    return _ENCODER.encode(payload).encode() + b"\n"
 
 
 class _Folder:
@@ -77,26 +90,36 @@ class _Folder:
                 sequence.write_bytes(b"." * last)
         self._sequence = os.open(sequence, os.O_WRONLY | os.O_APPEND)
         self._claim = threading.Lock()  # threads share the descriptor's offset
+        self._root = os.fspath(self.path)
 
     def _next_number(self) -> int:
         with self._claim:
             os.write(self._sequence, b".")
             return os.lseek(self._sequence, 0, os.SEEK_CUR)
 
-    def write(self, build: Callable[[int], tuple[str, bytes]]) -> Path:
+    def write(self, build: Callable[[int], tuple[str, bytes]]) -> None:
         """Write one file under the next number; ``build(number)`` gives its name and bytes."""
-        name, data = build(self._next_number())
-        target = self.path / name
+        number = self._next_number()
+        name, data = build(number)
         # Temp file + rename: a reader never sees half a file. The dot keeps it out of listings.
-        fd, tmp = tempfile.mkstemp(dir=self.path, prefix=".tmp-")
+        # Named by our number and process, which no other writer has, so created at once with
+        # O_EXCL rather than by mkstemp's random names (a tenth of a millisecond a file).
+        tmp = f"{self._root}/.tmp-{os.getpid()}-{number}"
         try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-            os.replace(tmp, target)
+            fd = os.open(tmp, _CREATE, 0o600)
+        except FileExistsError:  # left by a crash, with the sequence file since reset
+            fd, tmp = tempfile.mkstemp(dir=self._root, prefix=".tmp-")
+        try:
+            try:
+                written = 0
+                while written < len(data):
+                    written += os.write(fd, data[written:])
+            finally:
+                os.close(fd)
+            os.replace(tmp, f"{self._root}/{name}")
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        return target
 
 
 class OutboxMailer:
@@ -111,26 +134,24 @@ class OutboxMailer:
     def send(self, email: Email) -> str:
         domain = email.sender.rpartition("@")[2] or "localhost"
         message_id = make_msgid(domain=domain)
-        # The legacy MIME classes build the same message about ten times faster than
-        # EmailMessage's header registry, which dominated a large tick's run time.
-        msg = MIMEMultipart("alternative")
-        msg["From"] = _header(email.sender)
-        msg["To"] = _header(email.to)
-        msg["Subject"] = _header(email.subject)
+        headers = [("From", email.sender), ("To", email.to), ("Subject", email.subject)]
         if email.reply_to:
-            msg["Reply-To"] = _header(email.reply_to)
-        msg["Message-ID"] = message_id
-        msg["Date"] = format_datetime(datetime.fromtimestamp(self._clock(), UTC))
-        for name, value in email.tags.items():
-            msg[_TAG_HEADER + _slug(name)] = _header(value)
-        msg.attach(MIMEText(email.text, "plain", "utf-8"))
-        msg.attach(MIMEText(email.html, "html", "utf-8"))
+            headers.append(("Reply-To", email.reply_to))
+        headers.append(("Message-ID", message_id))
+        headers.append(("Date", format_datetime(datetime.fromtimestamp(self._clock(), UTC))))
+        headers.extend((_TAG_HEADER + _slug(name), value) for name, value in email.tags.items())
         if email.attachments:
             # The message SES gets (the alternatives, then each file), with the outbox's headers.
-            skip = {"From", "To", "Subject", "Reply-To", "Content-Type", "MIME-Version"}
-            data = raw_mime(email, {k: str(v) for k, v in msg.items() if k not in skip})
+            extra = {name: encode_header(value) for name, value in headers if name not in _ENVELOPE}
+            data = raw_mime(email, extra)
         else:
-            data = msg.as_bytes()
+            try:
+                data = alternative_mime(headers, email.text, email.html, as_given=_AS_GIVEN)
+            except UnsafeHeader as err:
+                # A line break typed into a sheet cell. The MIME classes wrote it as it was (a
+                # broken header) or raised if it looked like a header of its own; refused here,
+                # the tick reports it and tries again once the cell is fixed.
+                raise MailerError(f"email to {email.to} not sent: {err}") from err
         self._folder.write(lambda n: (f"{n:04d}-mail-{_slug(email.to)}.eml", data))
         return message_id
 
@@ -180,7 +201,7 @@ class OutboxNotifier:
 
     def permalink(self, channel: str, ts: str) -> str:
         # Nothing to link to locally; a stable, readable stand-in in Slack's own shape.
-        where = re.sub(r"[^A-Za-z0-9]+", "-", channel).strip("-") or "x"  # ids keep their case
+        where = _UNSAFE.sub("-", channel).strip("-") or "x"  # ids keep their case
         return f"https://slack.invalid/archives/{where}/p{ts.replace('.', '')}"
 
     def open_modal(self, trigger_id: str, view: dict[str, Any]) -> None:

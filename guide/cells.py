@@ -160,4 +160,18 @@ def optional_day(value: CellValue, *, zone: tzinfo = UTC) -> date | None:
 
 def stamp(value: datetime) -> str:
     """How the guide writes a moment into the sheet: readable, sortable, team time."""
+    # A tick stamps the same few moments thousands of times (its own time on every record),
+    # and strftime is slow. Only naive ones are remembered: two aware moments of one instant
+    # in different zones are equal keys but stamp differently.
+    if getattr(value, "tzinfo", None) is None:  # a date has none either
+        found = _STAMPS.get(value)
+        if found is None:
+            if len(_STAMPS) >= _STAMPS_KEPT:
+                _STAMPS.clear()
+            found = _STAMPS[value] = value.strftime("%Y-%m-%d %H:%M")
+        return found
     return value.strftime("%Y-%m-%d %H:%M")
+
+
+_STAMPS: dict[datetime, str] = {}
+_STAMPS_KEPT = 4096
