@@ -19,19 +19,20 @@ Days are business days (weekends and og-config holidays do not count); after a r
 clock of the open step starts again. A rule fires on the first business day its measure passes
 the threshold, and says which day that was (``since``), so a daily tick sees it that day.
 
-Longer than most modules: the six conditions, and the kinds of stall they point at, read best
-side by side.
+The six conditions, and the kinds of stall they point at, read best side by side; which steps
+an event has done is ``guide.stalls.events``'.
 """
 
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, time
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from functools import lru_cache
-from typing import NamedTuple
 
 from guide.calendar import business_days_between
-from guide.model import Book, Customer
+from guide.model import Book, Customer, StepSend
+from guide.stalls.events import DoneByEvent, journey_start, steps_done_by_events
 from guide.stalls.model import (
     ANY,
     BUSY_OR_FORGOT,
@@ -56,40 +57,9 @@ from guide.stalls.model import (
 )
 from guide.stalls.timeline import TimedStep, Timeline, add_business_days, customer_timeline
 
+__all__ = ["DoneByEvent", "assess", "assess_journey", "steps_done_by_events"]
 
-class DoneByEvent(NamedTuple):
-    journey_id: str
-    step_id: str
-    at: datetime
-
-
-def steps_done_by_events(book: Book, extra: StallInputs, customer: Customer) -> list[DoneByEvent]:
-    """Steps of the customer's journey not yet done whose og-plans "done when" event has been
-    seen in og-activity since the journey started: for the tick to record as done, by the
-    event. A step not sent yet is among them: it need never be sent."""
-    if customer.finished or customer.plan not in book.plans:
-        return []
-    heard = extra.heard.get(customer.customer_id)
-    if heard is None or not heard.events:
-        return []
-    by_event = customer_timeline(book, extra, customer).by_event
-    if not by_event:
-        return []
-    journey_id = customer.journey_id()
-    sends = book.journey_sends(journey_id)
-    start = _start(customer)
-    found = []
-    for t in by_event:
-        send = sends.get(t.step.step_id)
-        if t.done_when and not (send is not None and send.done):
-            at = heard.event_since(t.done_when, start)
-            if at is not None:
-                found.append(DoneByEvent(journey_id, t.step.step_id, at))
-    return found
-
-
-def _start(customer: Customer) -> datetime | None:
-    return datetime.combine(customer.started_on, time()) if customer.started_on else None
+_NOTHING_HEARD = Heard()  # read only: a customer og-activity says nothing about
 
 
 @lru_cache(maxsize=8192)  # a tick asks about the same few send dates for thousands of customers
@@ -115,21 +85,28 @@ def _chosen(rules: list[Rule], condition: str, phase: str, segment: str) -> list
 class _Customer:
     """One customer's assessment in the making."""
 
-    def __init__(self, book: Book, extra: StallInputs, customer: Customer, today: date) -> None:
+    def __init__(
+        self,
+        extra: StallInputs,
+        customer: Customer,
+        today: date,
+        holidays: frozenset[date],
+        sends: Mapping[str, StepSend],
+        resumed: datetime | None,
+        by_events: Sequence[DoneByEvent],
+        timeline: Timeline,
+    ) -> None:
         self.extra, self.customer, self.today = extra, customer, today
-        self.holidays = book.config.holidays
+        self.holidays = holidays
         self.segment = customer.segment.casefold() or ANY
-        self.timeline: Timeline = customer_timeline(book, extra, customer)
-        self.sends = book.journey_sends(customer.journey_id())
-        state = book.states.get(customer.customer_id)
-        self.resumed = state.resumed_at if state else None
-        self.heard = extra.heard.get(customer.customer_id, Heard())
-        self.start = _start(customer)
-        self.done_at: dict[str, datetime | None] = {
-            d.step_id: d.at for d in steps_done_by_events(book, extra, customer)
-        }
-        for step_id, send in self.sends.items():
-            if send.done:
+        self.timeline = timeline
+        self.sends = sends
+        self.resumed = resumed  # time paused or handed off before it is not a stall
+        self.heard = extra.heard.get(customer.customer_id, _NOTHING_HEARD)
+        self.start = journey_start(customer)
+        self.done_at: dict[str, datetime | None] = {d.step_id: d.at for d in by_events}
+        for step_id, send in sends.items():
+            if send.done_at is not None:
                 self.done_at[step_id] = send.done_at
         self.fired: list[FiredRule] = []
         self.blockers: list[Blocker] = []
@@ -144,10 +121,11 @@ class _Customer:
         return moment.date()
 
     def rules(self, condition: str, phase: str) -> list[Rule]:
-        key = (condition, phase.casefold(), self.segment)
+        key = (condition, phase, self.segment)
         found = self.extra.chosen.get(key)
         if found is None:
-            found = self.extra.chosen[key] = _chosen(self.extra.rules, *key)
+            chosen = _chosen(self.extra.rules, condition, phase.casefold(), self.segment)
+            found = self.extra.chosen[key] = chosen
         return found
 
     def fire(self, rule: Rule, phase: str, days: int, since: date, step_id: str = "") -> None:
@@ -157,11 +135,8 @@ class _Customer:
             )
         )
 
-    def open_step(self, t: TimedStep) -> None:
-        send = self.sends.get(t.step.step_id)
-        if send is None or send.sent_at is None or t.step.step_id in self.done_at:
-            return
-        start = self.clock(send.sent_at)
+    def open_step(self, t: TimedStep, sent_at: datetime) -> None:
+        start = self.clock(sent_at)
         waited = self.days(start)
         overdue = waited - t.expected_days
         self.blockers.append(
@@ -218,8 +193,8 @@ class _Customer:
         if self.days(start) <= current.expected_days:
             return  # still inside the time the plan gives them: busy, not silent
         overdue_from = add_business_days(start, current.expected_days + 1, self.holidays)
-        done = [d for d in self.done_at.values() if d is not None]
-        heard = max([m for m in (self.heard.last_heard, self.start, *done) if m], default=None)
+        last_done = max([d for d in self.done_at.values() if d is not None], default=None)
+        heard = max([m for m in (self.heard.last_heard, self.start, last_done) if m], default=None)
         if heard is not None:
             quiet_from = self.clock(heard)
             quiet = self.days(quiet_from)
@@ -227,7 +202,7 @@ class _Customer:
                 if quiet >= rule.threshold.days:
                     since = add_business_days(quiet_from, rule.threshold.days, self.holidays)
                     self.fire(rule, current.phase, quiet, max(since, overdue_from))
-        answered = max([m for m in (self.heard.last_response, *done) if m], default=None)
+        answered = max([m for m in (self.heard.last_response, last_done) if m], default=None)
         asked = [
             m for m in (send.sent_at, send.last_reminded) if m and (not answered or m > answered)
         ]
@@ -246,8 +221,10 @@ class _Customer:
 
     def kinds(self, current: TimedStep) -> tuple[str, ...]:
         """The kinds of stall the fired rules point at, for og-interventions."""
+        if not self.fired:
+            return ()
         found: set[str] = set()
-        heard_in_journey = bool([d for d in self.done_at.values() if d]) or bool(
+        heard_in_journey = any(self.done_at.values()) or bool(
             self.heard.last_heard and (self.start is None or self.heard.last_heard >= self.start)
         )
         for f in self.fired:
@@ -278,21 +255,53 @@ class _Customer:
 def assess(book: Book, extra: StallInputs, customer: Customer, today: date) -> Assessment:
     """Where ``customer`` stands on ``today``: the rules that fire, the blockers, the context
     and the interventions. Finished, paused and handed-off customers are never stalled."""
-    work = _Customer(book, extra, customer, today)
-    context = CustomerContext(
-        arr=extra.arr.get(customer.customer_id, ""),
-        segment=customer.segment,
-        days_in_onboarding=work.days(customer.started_on) if customer.started_on else 0,
-        target_days=work.timeline.target_days,
+    state = book.states.get(customer.customer_id)
+    return assess_journey(
+        book,
+        extra,
+        customer,
+        today,
+        book.journey_sends(customer.journey_id()),
+        state.resumed_at if state else None,
+        steps_done_by_events(book, extra, customer),
     )
+
+
+def assess_journey(
+    book: Book,
+    extra: StallInputs,
+    customer: Customer,
+    today: date,
+    sends: Mapping[str, StepSend],
+    resumed: datetime | None,
+    by_events: Sequence[DoneByEvent],
+) -> Assessment:
+    """``assess``, given what the tick has already looked up: the sends of the customer's
+    journey, when they last resumed, and the steps events have done."""
+    timeline = customer_timeline(book, extra, customer)
+    work = _Customer(
+        extra, customer, today, book.config.holidays, sends, resumed, by_events, timeline
+    )
+    arr = extra.arr.get(customer.customer_id, "")
+    in_onboarding = work.days(customer.started_on) if customer.started_on else 0
     if customer.finished or customer.paused or customer.handed_off_to:
-        return Assessment(context=context)
-    current = next((t for t in work.timeline.steps if t.step.step_id not in work.done_at), None)
+        current = None
+    else:
+        current = next((t for t in timeline.steps if t.step.step_id not in work.done_at), None)
     if current is None:
-        return Assessment(context=context)
-    for t in work.timeline.steps:
-        if t.step.step_id in work.sends:  # a step never sent is nobody's blocker yet
-            work.open_step(t)
+        return Assessment(
+            context=CustomerContext(
+                arr=arr,
+                segment=customer.segment,
+                days_in_onboarding=in_onboarding,
+                target_days=timeline.target_days,
+            )
+        )
+    done_at = work.done_at
+    for t in timeline.steps:  # a step never sent is nobody's blocker yet
+        send = sends.get(t.step.step_id)
+        if send is not None and send.sent_at is not None and t.step.step_id not in done_at:
+            work.open_step(t, send.sent_at)
     spent, expected = work.phase(current)
     work.silence(current)
     kinds = work.kinds(current)
@@ -300,14 +309,16 @@ def assess(book: Book, extra: StallInputs, customer: Customer, today: date) -> A
         fired=tuple(work.fired),
         blockers=tuple(work.blockers),
         context=CustomerContext(
-            arr=context.arr,
-            segment=context.segment,
+            arr=arr,
+            segment=customer.segment,
             phase=current.phase,
             phase_days=spent,
             phase_expected_days=expected,
-            days_in_onboarding=context.days_in_onboarding,
-            target_days=context.target_days,
+            days_in_onboarding=in_onboarding,
+            target_days=timeline.target_days,
         ),
         kinds=kinds,
-        interventions=tuple(i for k in kinds for i in extra.interventions.get(k, [])),
+        interventions=tuple(i for k in kinds for i in extra.interventions.get(k, []))
+        if kinds
+        else (),
     )
