@@ -19,8 +19,8 @@ Days are business days (weekends and og-config holidays do not count); after a r
 clock of the open step starts again. A rule fires on the first business day its measure passes
 the threshold, and says which day that was (``since``), so a daily tick sees it that day.
 
-The six conditions, and the kinds of stall they point at, read best side by side; which steps
-an event has done is ``guide.stalls.events``'.
+The kinds of stall the fired rules point at are ``guide.stalls.kinds``'; which steps an event
+has done, ``guide.stalls.events``'.
 """
 
 from __future__ import annotations
@@ -33,19 +33,14 @@ from functools import lru_cache
 from guide.calendar import business_days_between
 from guide.model import Book, Customer, StepSend
 from guide.stalls.events import DoneByEvent, journey_start, steps_done_by_events
+from guide.stalls.kinds import stall_kinds
 from guide.stalls.model import (
     ANY,
-    BUSY_OR_FORGOT,
-    EMAIL_SPAM,
     INTEGRATION_PENDING,
-    INTERNAL_BLOCKER,
-    LONG_STEP,
     NO_ACTIVITY,
     NO_RESPONSE,
     NOT_ACTIVATED,
     PHASE_OVERDUE,
-    QUIET_AFTER_PURCHASE,
-    STALL_KINDS,
     STEP_OVERDUE,
     Assessment,
     Blocker,
@@ -55,6 +50,7 @@ from guide.stalls.model import (
     Rule,
     StallInputs,
 )
+from guide.stalls.rules import rules_that_count
 from guide.stalls.timeline import TimedStep, Timeline, add_business_days, customer_timeline
 
 __all__ = ["DoneByEvent", "assess", "assess_journey", "steps_done_by_events"]
@@ -65,21 +61,6 @@ _NOTHING_HEARD = Heard()  # read only: a customer og-activity says nothing about
 @lru_cache(maxsize=8192)  # a tick asks about the same few send dates for thousands of customers
 def _days_between(start: date, end: date, holidays: frozenset[date]) -> int:
     return business_days_between(start, end, holidays)
-
-
-def _chosen(rules: list[Rule], condition: str, phase: str, segment: str) -> list[Rule]:
-    """The rules that count for a condition in a phase and segment: the most specific one of
-    each severity, if it is switched on."""
-    best: dict[str, Rule] = {}
-    for rule in rules:
-        if rule.condition != condition or rule.segment not in (ANY, segment):
-            continue
-        if rule.phase not in (ANY, phase):
-            continue
-        kept = best.get(rule.severity)
-        if kept is None or rule.specificity >= kept.specificity:
-            best[rule.severity] = rule
-    return [r for r in best.values() if r.enabled]
 
 
 class _Customer:
@@ -121,12 +102,7 @@ class _Customer:
         return moment.date()
 
     def rules(self, condition: str, phase: str) -> list[Rule]:
-        key = (condition, phase, self.segment)
-        found = self.extra.chosen.get(key)
-        if found is None:
-            chosen = _chosen(self.extra.rules, condition, phase.casefold(), self.segment)
-            found = self.extra.chosen[key] = chosen
-        return found
+        return rules_that_count(self.extra, condition, phase, self.segment)
 
     def fire(self, rule: Rule, phase: str, days: int, since: date, step_id: str = "") -> None:
         self.fired.append(
@@ -219,38 +195,6 @@ class _Customer:
         if fired:
             self.blockers.append(Blocker("", "customer", no_reply_since=min(asked).date()))
 
-    def kinds(self, current: TimedStep) -> tuple[str, ...]:
-        """The kinds of stall the fired rules point at, for og-interventions."""
-        if not self.fired:
-            return ()
-        found: set[str] = set()
-        heard_in_journey = any(self.done_at.values()) or bool(
-            self.heard.last_heard and (self.start is None or self.heard.last_heard >= self.start)
-        )
-        for f in self.fired:
-            t = self.timeline.step(f.step_id) if f.step_id else current
-            if t is None:
-                continue
-            if f.condition in (NO_ACTIVITY, NO_RESPONSE):
-                found.add(BUSY_OR_FORGOT if heard_in_journey else QUIET_AFTER_PURCHASE)
-                if f.condition == NO_RESPONSE and not heard_in_journey:
-                    found.add(EMAIL_SPAM)
-            elif t.step.owned_by == "us":
-                found.add(INTERNAL_BLOCKER)
-            elif f.condition in (NOT_ACTIVATED, INTEGRATION_PENDING) or self._heard_since(t):
-                found.add(LONG_STEP)
-            else:
-                found.add(BUSY_OR_FORGOT if heard_in_journey else QUIET_AFTER_PURCHASE)
-        trouble = self.heard.mail_trouble
-        if self.fired and trouble and (self.start is None or trouble >= self.start):
-            found.add(EMAIL_SPAM)
-        return tuple(k for k in STALL_KINDS if k in found)
-
-    def _heard_since(self, t: TimedStep) -> bool:
-        send = self.sends.get(t.step.step_id)
-        last = self.heard.last_heard
-        return bool(send and send.sent_at and last and last >= send.sent_at)
-
 
 def assess(book: Book, extra: StallInputs, customer: Customer, today: date) -> Assessment:
     """Where ``customer`` stands on ``today``: the rules that fire, the blockers, the context
@@ -304,7 +248,7 @@ def assess_journey(
             work.open_step(t, send.sent_at)
     spent, expected = work.phase(current)
     work.silence(current)
-    kinds = work.kinds(current)
+    kinds = stall_kinds(work.fired, current, timeline, sends, work.done_at, work.heard, work.start)
     return Assessment(
         fired=tuple(work.fired),
         blockers=tuple(work.blockers),
