@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 from guide import cells
 from guide.model import Problem, StepSend
 from guide.reading import RowReader
+from guide.stalls.activity import MAIL_TROUBLE
 from guide.stalls.model import ACTIVITY_KINDS, Heard
-from guide.stalls.reading import _fold
 from guide.workbook import FIRST_DATA_ROW, CellValue, Table
 from sheets.schema import ACTIVITY, SENDS
 
@@ -90,3 +90,16 @@ def reference_activity(table: Table, problems: list[Problem], zone: ZoneInfo) ->
             found = heard[customer_id] = Heard()
         _fold(found, kind, name, at)
     return heard
+
+
+def _fold(heard: Heard, kind: str, name: str, at: datetime) -> None:
+    if kind == "mail event":
+        if any(word in name.casefold() for word in MAIL_TROUBLE):
+            heard.mail_trouble = max(at, heard.mail_trouble or at)
+        return
+    if heard.last_heard is None or at > heard.last_heard:
+        heard.last_heard = at
+    if kind == "response":
+        heard.last_response = max(at, heard.last_response or at)
+    elif kind == "event" and name:
+        heard.events.setdefault(name, []).append(at)

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from guide import cells
 from guide.model import Problem
 from guide.reading import _read_sends, read_book
-from guide.stalls.reading import _read_activity
+from guide.stalls.activity import read_activity
 from guide.workbook import Table
 from sheets.schema import ACTIVITY, SENDS
 from tests.builders import customer, snapshot
@@ -119,7 +119,7 @@ def test_given_generated_og_activity_then_the_fast_fold_gives_the_reference_fold
     tab = Table(ACTIVITY.name, header, _rows(rng, header, cell))
     fast: list[Problem] = []
     slow: list[Problem] = []
-    assert _read_activity(tab, fast, ZONE) == reference_activity(tab, slow, ZONE)
+    assert read_activity(tab, fast, ZONE) == reference_activity(tab, slow, ZONE)
     assert fast == slow
 
 
