@@ -49,6 +49,7 @@ from guide.stalls.model import (
     Heard,
     Rule,
     StallInputs,
+    Threshold,
 )
 from guide.stalls.rules import rules_that_count
 from guide.stalls.timeline import TimedStep, Timeline, add_business_days, customer_timeline
@@ -61,6 +62,20 @@ _NOTHING_HEARD = Heard()  # read only: a customer og-activity says nothing about
 @lru_cache(maxsize=8192)  # a tick asks about the same few send dates for thousands of customers
 def _days_between(start: date, end: date, holidays: frozenset[date]) -> int:
     return business_days_between(start, end, holidays)
+
+
+@lru_cache(maxsize=64)
+def _watched(done_when: str) -> tuple[str, ...]:
+    """The conditions that watch an open step: one done by an event is also waiting on it."""
+    if not done_when:
+        return (STEP_OVERDUE,)
+    integration = done_when.casefold().startswith("integration")
+    return (STEP_OVERDUE, INTEGRATION_PENDING if integration else NOT_ACTIVATED)
+
+
+@lru_cache(maxsize=256)
+def _worded(threshold: Threshold) -> str:
+    return str(threshold)
 
 
 class _Customer:
@@ -107,7 +122,7 @@ class _Customer:
     def fire(self, rule: Rule, phase: str, days: int, since: date, step_id: str = "") -> None:
         self.fired.append(
             FiredRule(
-                rule.condition, phase, rule.severity, days, str(rule.threshold), since, step_id
+                rule.condition, phase, rule.severity, days, _worded(rule.threshold), since, step_id
             )
         )
 
@@ -125,13 +140,7 @@ class _Customer:
                 t.step.step_id,
             )
         )
-        conditions = [STEP_OVERDUE]
-        if t.done_when:
-            event = t.done_when.casefold()
-            conditions.append(
-                INTEGRATION_PENDING if event.startswith("integration") else NOT_ACTIVATED
-            )
-        for condition in conditions:
+        for condition in _watched(t.done_when):
             for rule in self.rules(condition, t.phase):
                 limit = rule.threshold.limit(t.expected_days)
                 if waited > limit:

@@ -46,6 +46,8 @@ def events_done(
     start = journey_start(customer)
     found = []
     for t in by_event:
+        if t.done_when not in heard.events:
+            continue  # never seen: the usual case, asked of every customer every tick
         send = sends.get(t.step.step_id)
         if t.done_when and not (send is not None and send.done_at is not None):
             at = heard.event_since(t.done_when, start)

@@ -61,22 +61,19 @@ def decide_stall(
         expected = step.expected_days
         overdue = max(0, waited - expected)
     severity = assessment.severity
-
-    def status(state: str, detail: str) -> None:
-        plan.statuses.append(Status(customer.customer_id, customer.name, state, step.title, detail))
-
     if severity is None:
         if overdue > 0:
-            status("overdue", f"{waited} business days, expected {expected}; no stall rule fired")
+            state = "overdue"
+            detail = f"{waited} business days, expected {expected}; no stall rule fired"
         else:
-            status("on track", f"waiting {waited} of {expected} business days")
+            state, detail = "on track", f"waiting {waited} of {expected} business days"
+        plan.statuses.append(Status(customer.customer_id, customer.name, state, step.title, detail))
         return
     level = ESCALATED if overdue >= book.config.escalate_after_days else STALLED
     rules = ", ".join(dict.fromkeys(f.condition for f in assessment.fired))
-    status(
-        "escalated" if level == ESCALATED else "stalled",
-        f"{waited} business days, expected {expected}; {severity}: {rules}",
-    )
+    state = "escalated" if level == ESCALATED else "stalled"
+    detail = f"{waited} business days, expected {expected}; {severity}: {rules}"
+    plan.statuses.append(Status(customer.customer_id, customer.name, state, step.title, detail))
     flagged = _flagged_level(guide_state, journey_id, step.step_id)
     if flagged < level:
         plan.effects.append(
