@@ -18,8 +18,8 @@ from guide.calendar import is_business_day
 from guide.mail_health import MailHealth, MailProblem
 from guide.model import Book, Customer, GuideState, Step, StepSend
 from guide.stalls import StallInputs, steps_done_by_events
-from guide.stalls.assess import DoneByEvent as SeenEvent
 from guide.stalls.assess import assess_journey
+from guide.stalls.events import DoneByEvent as SeenEvent
 from guide.stalls.events import events_done
 from guide.stalls.reading import default_rules
 from guide.tick.decide_stall import business_days_waited, decide_stall, task_title
@@ -166,11 +166,9 @@ def _decide_customer(
         plan.effects.append(SendStep(customer.customer_id, journey_id, step.step_id))
         status("new" if step is steps[0] else "next step", step.title, "step email goes out today")
         return
-    if customer.started_on is None:  # the engine reads the journey the sheet names: rare
-        journey, seen = (
-            book.journey_sends(customer.journey_id()),
-            steps_done_by_events(book, extra, customer),
-        )
+    if customer.started_on is None:  # rare: the engine reads the journey the sheet names
+        journey = book.journey_sends(customer.journey_id())
+        seen = steps_done_by_events(book, extra, customer)
     resumed = guide_state.resumed_at if guide_state else None
     assessment = assess_journey(book, extra, customer, today, journey, resumed, seen)
     cause = _mail_cause(plan, customer, steps)
@@ -200,8 +198,7 @@ def _mail_cause(plan: TickPlan, customer: Customer, steps: list[Step]) -> str:
 def _done_by_events(
     extra: StallInputs, customer: Customer, seen: list[SeenEvent]
 ) -> list[DoneByEvent]:
-    if customer.started_on is None or not extra.heard:
-        return []
+    """The steps events did (``seen``), as effects: each recorded done by its event."""
     found = []
     for d in seen:
         event = extra.steps[(customer.plan, d.step_id)].done_when
