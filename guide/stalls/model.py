@@ -161,8 +161,21 @@ class StallInputs:
         default_factory=dict, repr=False, compare=False
     )
 
+    # The open tasks by customer, indexed on first ask (with the list and length it indexed):
+    # a tick asks for every new stall, and og-tasks grows with the stalls.
+    _open: tuple[list[Task], int, dict[str, list[Task]]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
     def open_tasks(self, customer_id: str) -> list[Task]:
-        return [t for t in self.tasks if t.customer_id == customer_id and t.open]
+        index = self._open
+        if index is None or index[0] is not self.tasks or index[1] != len(self.tasks):
+            by_customer: dict[str, list[Task]] = {}
+            for t in self.tasks:
+                if t.open:
+                    by_customer.setdefault(t.customer_id, []).append(t)
+            index = self._open = (self.tasks, len(self.tasks), by_customer)
+        return list(index[2].get(customer_id, ()))
 
 
 @dataclass(frozen=True)
