@@ -127,7 +127,7 @@ class Task:
         return self.status.casefold() not in {"done", "closed", "cancelled", "canceled"}
 
 
-@dataclass
+@dataclass(slots=True)  # one per customer heard from
 class Heard:
     """What og-activity says about one customer, folded as it is read."""
 
@@ -178,7 +178,7 @@ class StallInputs:
         return list(index[2].get(customer_id, ()))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FiredRule:
     condition: str
     phase: str
@@ -189,7 +189,7 @@ class FiredRule:
     step_id: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Blocker:
     """What the customer's onboarding waits on."""
 
@@ -216,7 +216,7 @@ class Blocker:
         return f"{self.title}: {who}, {days}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CustomerContext:
     arr: str = ""
     segment: str = ""
@@ -227,7 +227,7 @@ class CustomerContext:
     target_days: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Assessment:
     fired: tuple[FiredRule, ...] = ()
     blockers: tuple[Blocker, ...] = ()
