@@ -21,7 +21,12 @@ from guide.model import Problem
 from guide.ports import AlreadyInProgress, Email, MailerError, Ports
 from guide.reading import read_book
 from guide.stalls.reading import read_stall_inputs
-from guide.unit_of_work import WorkbookBroken, book_in_deployed_zone, structural_problems
+from guide.unit_of_work import (
+    WorkbookBroken,
+    book_in_deployed_zone,
+    no_collection_pauses,
+    structural_problems,
+)
 
 EMPTY_WEEK_OFF = (
     "nobody paused, handed off, stalled, finished or new this week, and og-config's "
@@ -40,6 +45,11 @@ class DigestRun:
 
 def send_digest(ports: Ports, now: datetime) -> DigestRun:
     """Build this week's digest at ``now`` (aware) and mail it to og-config's recipients."""
+    with no_collection_pauses():  # as the tick: the same acyclic objects, as many
+        return _send_digest(ports, now)
+
+
+def _send_digest(ports: Ports, now: datetime) -> DigestRun:
     snapshot = ports.workbook.read(DIGEST_READS, header_only=DIGEST_HEADER_ONLY)
     broken = structural_problems(snapshot)
     if broken:

@@ -18,7 +18,7 @@ class Step:
     body: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a tick holds one per row: no dict each
 class Customer:
     row: int
     customer_id: str
@@ -46,7 +46,7 @@ class Customer:
         return f"{self.customer_id}/{self.plan}/{stamp}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a tick holds one per row: no dict each
 class StepSend:
     row: int
     journey_id: str
@@ -63,7 +63,7 @@ class StepSend:
         return self.done_at is not None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a tick holds one per row: no dict each
 class GuideState:
     """What the guide remembers about a customer beyond the onboarding row."""
 

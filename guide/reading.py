@@ -4,56 +4,26 @@ People type into the sheet, so every row is read defensively: a cell the guide c
 a ``Problem`` naming tab, row and column, that row is left alone, and every other row goes on.
 og-config is read first: its time zone is how a time typed with an offset reads in team time.
 
-A little over 250 lines: og-sends, the tab that grows, has a fast path by position beside the
-cell-by-cell reading that a row with a problem falls back to, so both stay side by side.
+og-sends, the tab that grows, has a fast path by position beside the cell-by-cell reading that
+a row with a problem falls back to, so both stay side by side; og-onboarding, read the same way,
+is ``guide.reading_onboarding``'s.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime, tzinfo
-from functools import partial
+from datetime import tzinfo
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from guide import cells
 from guide.config import read_config
-from guide.model import Book, Customer, GuideState, Problem, Step, StepSend
+from guide.model import Book, GuideState, Problem, Step, StepSend
+from guide.reading_onboarding import read_customers
+from guide.rows import RowReader, moment_reader, usable
 from guide.workbook import CellValue, Snapshot, Table
-from sheets.schema import CONFIG, ONBOARDING, PLANS, SENDS, STATE, Tab
+from sheets.schema import CONFIG, ONBOARDING, PLANS, SENDS, STATE
 
 T = TypeVar("T")
-
-
-class RowReader:
-    """Reads the cells of one row, collecting a problem for each one it cannot read."""
-
-    def __init__(self, tab: str, row: int, record: dict[str, CellValue], problems: list[Problem]):
-        self.tab, self.row, self.record, self.problems = tab, row, record, problems
-        self.ok = True
-        self.customer_id: str | None = None
-
-    def cell(self, column: str, parse: Callable[[CellValue], T], default: T) -> T:
-        try:
-            return parse(self.record.get(column))
-        except cells.CellError as err:
-            self.fail(column, str(err))
-            return default
-
-    def fail(self, column: str | None, message: str) -> None:
-        self.ok = False
-        self.problems.append(Problem(self.tab, self.row, column, message, self.customer_id))
-
-
-def _structure(table: Table, tab: Tab, problems: list[Problem]) -> bool:
-    """Is the tab there with the columns the guide cannot do without?"""
-    if not table.exists:
-        problems.append(Problem(tab.name, None, None, "tab is missing (run the setup command)"))
-        return False
-    missing = table.missing(tab.required)
-    for column in missing:
-        problems.append(Problem(tab.name, 1, column, "required column is missing from the header"))
-    return not missing
 
 
 def read_book(snapshot: Snapshot) -> Book:
@@ -61,14 +31,14 @@ def read_book(snapshot: Snapshot) -> Book:
     config = read_config(snapshot.tables.get(CONFIG.name), problems)
     plans = _read_plans(snapshot[PLANS.name], problems)
     zone = ZoneInfo(config.timezone)  # read_config only keeps a zone that loads
-    customers = _read_customers(snapshot[ONBOARDING.name], plans, problems, zone)
+    customers = read_customers(snapshot[ONBOARDING.name], plans, problems, zone)
     sends = _read_sends(snapshot[SENDS.name], problems, zone)
     states = _read_states(snapshot[STATE.name], problems, zone)
     return Book(customers, plans, sends, states, config, problems)
 
 
 def _read_plans(table: Table, problems: list[Problem]) -> dict[str, list[Step]]:
-    if not _structure(table, PLANS, problems):
+    if not usable(table, PLANS, problems):
         return {}
     steps: dict[str, list[Step]] = {}
     broken: set[str] = set()
@@ -107,73 +77,6 @@ def _read_plans(table: Table, problems: list[Problem]) -> dict[str, list[Step]]:
     return {plan: sorted(s, key=lambda s: s.order) for plan, s in steps.items()}
 
 
-def _moments(zone: tzinfo) -> Callable[[CellValue], datetime | None]:
-    return partial(cells.optional_moment, zone=zone)
-
-
-def _days(zone: tzinfo) -> Callable[[CellValue], date | None]:
-    """``cells.optional_day``, each distinct text read once (start days repeat)."""
-    moments = cells.Moments(zone)
-
-    def day(value: CellValue) -> date | None:
-        found = moments[value]
-        return None if found is None else found.date()
-
-    return day
-
-
-def _read_customers(
-    table: Table, plans: dict[str, list[Step]], problems: list[Problem], zone: tzinfo
-) -> list[Customer]:
-    if not _structure(table, ONBOARDING, problems):
-        return []
-    optional_day = _days(zone)
-    customers: list[Customer] = []
-    seen: dict[str, int] = {}
-    for row, record in table.records():
-        r = RowReader(ONBOARDING.name, row, record, problems)
-        customer_id = cells.text(record.get("customer id"))
-        if not customer_id:
-            r.fail("customer id", "no customer id; row left alone")
-            continue
-        r.customer_id = customer_id
-        if customer_id in seen:
-            r.fail(
-                "customer id",
-                f"duplicate customer id (first on row {seen[customer_id]}); this row is left alone",
-            )
-            continue
-        seen[customer_id] = row
-        email = cells.text(record.get("contact email"))
-        if not email or "@" not in email or " " in email:
-            r.fail("contact email", f"missing or malformed email {email!r}")
-        plan = cells.text(record.get("plan"))
-        if plan not in plans:
-            r.fail("plan", f"unknown plan {plan!r} (not in og-plans)" if plan else "no plan")
-        customer = Customer(
-            row=row,
-            customer_id=customer_id,
-            company=cells.text(record.get("company")),
-            contact_name=cells.text(record.get("contact name")),
-            email=email,
-            plan=plan,
-            owner=cells.text(record.get("owner")),
-            segment=cells.text(record.get("segment")),
-            started_on=r.cell("started on", optional_day, None),
-            # An unreadable tick box is read as ticked: holding a customer is safer than mailing.
-            paused=r.cell("paused", cells.checkbox, True),
-            handed_off_to=cells.text(record.get("handed off to")),
-            finished=r.cell("finished", cells.checkbox, True),
-            finished_on=r.cell("finished on", optional_day, None),
-            finished_by=cells.text(record.get("finished by")),
-        )
-        if not customer.owner:
-            r.fail("owner", "no owner: nobody would get this customer's flags")
-        if r.ok:
-            customers.append(customer)
-    return customers
-
-
 _SEND_COLUMNS = (
     "journey id",
     "customer id",
@@ -190,7 +93,7 @@ def _read_sends(
     table: Table, problems: list[Problem], zone: tzinfo
 ) -> dict[str, dict[str, StepSend]]:
     """og-sends grows with every step sent: read by position, each stamp parsed once."""
-    if not _structure(table, SENDS, problems):
+    if not usable(table, SENDS, problems):
         return {}
     moments = cells.Moments(zone)
     text = cells.text
@@ -242,7 +145,7 @@ def _read_sends(
 
 def _send(r: RowReader, zone: tzinfo) -> StepSend:
     """A send row cell by cell, each cell it cannot read a problem (as every tab is read)."""
-    moment, record = _moments(zone), r.record
+    moment, record = moment_reader(zone), r.record
     return StepSend(
         row=r.row,
         journey_id=cells.text(record.get("journey id")),
@@ -261,9 +164,9 @@ def _count(value: CellValue) -> int:
 
 
 def _read_states(table: Table, problems: list[Problem], zone: tzinfo) -> dict[str, GuideState]:
-    if not _structure(table, STATE, problems):
+    if not usable(table, STATE, problems):
         return {}
-    optional_moment = _moments(zone)
+    optional_moment = moment_reader(zone)
     states: dict[str, GuideState] = {}
     for row, record in table.records():
         r = RowReader(STATE.name, row, record, problems)

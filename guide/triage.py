@@ -19,7 +19,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from guide.calendar import business_days_between
@@ -69,7 +70,12 @@ def flag_link(channel: str, ts: str) -> str:
     workspace the person is signed in to, where the flag is the guide's message at ``ts``."""
     if not channel:
         return ""
-    return "https://slack.com/app_redirect?" + urlencode({"channel": channel}) if ts else ""
+    return _redirect(channel) if ts else ""
+
+
+@lru_cache(maxsize=256)  # a team flags into a few channels; the tab links every flag
+def _redirect(channel: str) -> str:
+    return "https://slack.com/app_redirect?" + urlencode({"channel": channel})
 
 
 def triage_rows(
@@ -92,8 +98,7 @@ def triage_rows(
     for c in book.customers:
         if c.finished or c.customer_id in ahead.finishing:
             continue
-        c = replace(c, started_on=c.started_on or ahead.enrolled.get(c.customer_id))
-        rows.append(stalls.fill(book, c, *_row(book, c, today, ahead)))
+        rows.append(_row(book, c, today, ahead, stalls))
     rows.sort(key=_urgency)
     return rows
 
@@ -166,15 +171,19 @@ class _Stalls:
         self.tasks = Counter(t.customer_id for t in (extra.tasks if extra else ()) if t.open)
         if plan is not None:
             self.tasks.update(e.customer_id for e in plan.effects if isinstance(e, OpenTask))
+        self.stamps: dict[datetime, str] = {}
 
     def fill(
         self, book: Book, customer: Customer, row: dict[str, CellValue], step: Step | None
-    ) -> dict[str, CellValue]:
+    ) -> None:
+        """The stall columns of ``row``, whose other columns are filled."""
         cid = customer.customer_id
-        assessment = self.assessments.get(cid, Assessment())
-        blocker = next((b for b in assessment.blockers if step and b.step_id == step.step_id), None)
-        if blocker is not None and assessment.stalled and row["days stalled"]:
-            row["days stalled"] = blocker.overdue_days  # the segment's expected days
+        assessment = self.assessments.get(cid, _NOT_ASSESSED)
+        stalled = assessment.stalled
+        if stalled and row["days stalled"] and step is not None:
+            blocker = next((b for b in assessment.blockers if b.step_id == step.step_id), None)
+            if blocker is not None:
+                row["days stalled"] = blocker.overdue_days  # the segment's expected days
         phase = assessment.context.phase
         if not phase and step is not None and self.extra is not None:
             # Not assessed (paused, or the step goes out today): the plan's phase for the step,
@@ -182,17 +191,21 @@ class _Stalls:
             found = customer_timeline(book, self.extra, customer).step(step.step_id)
             phase = found.phase if found else ""
         heard = self.extra.heard.get(cid) if self.extra else None
-        row.update(
-            {
-                "phase": phase,
-                "stall kinds": ", ".join(assessment.kinds) if assessment.stalled else "",
-                "severity": assessment.severity or "",
-                "last activity": stamp(heard.last_heard) if heard and heard.last_heard else "",
-                "last mail event": self._mail(book, customer),
-                "open tasks": self.tasks.get(cid, 0) if self.extra or self.tasks else "",
-            }
-        )
-        return row
+        row["phase"] = phase
+        row["stall kinds"] = ", ".join(assessment.kinds) if stalled else ""
+        row["severity"] = assessment.severity or ""
+        row["last activity"] = self._stamp(heard.last_heard) if heard and heard.last_heard else ""
+        row["last mail event"] = self._mail(book, customer)
+        row["open tasks"] = self.tasks.get(cid, 0) if self.extra or self.tasks else ""
+
+    def _stamp(self, moment: datetime) -> str:
+        """``stamp``, each moment worded once: activity stamps repeat across customers."""
+        if moment.tzinfo is not None:
+            return stamp(moment)
+        found = self.stamps.get(moment)
+        if found is None:
+            found = self.stamps[moment] = stamp(moment)
+        return found
 
     def _mail(self, book: Book, customer: Customer) -> str:
         """The bounce or complaint that stopped mail, worded as the flag words it."""
@@ -220,38 +233,37 @@ def _int(value: CellValue) -> int:
 
 
 def _row(
-    book: Book, customer: Customer, today: date, ahead: _Ahead
-) -> tuple[dict[str, CellValue], Step | None]:
+    book: Book, customer: Customer, today: date, ahead: _Ahead, stalls: _Stalls
+) -> dict[str, CellValue]:
     holidays = book.config.holidays
     steps = book.plans.get(customer.plan, [])
     state = book.states.get(customer.customer_id)
-    journey_id = customer.journey_id()
-    sends = ahead.sends(journey_id, book.journey_sends(journey_id)) if customer.started_on else {}
+    started = customer.started_on or ahead.enrolled.get(customer.customer_id)
+    journey_id = customer.journey_id(started)
+    sends = ahead.sends(journey_id, book.journey_sends(journey_id)) if started else {}
     current = current_step(steps, sends)
     send = sends.get(current.step_id) if current else None
     stalled = _days_stalled(customer, current, send, state, today, holidays)
-    row: dict[str, CellValue] = dict.fromkeys(TRIAGE.columns, "")
-    row.update(
-        {
-            "customer id": customer.customer_id,
-            "company": customer.company,
-            "plan": customer.plan,
-            "owner": customer.owner,
-            "contact email": customer.email,
-            "started": customer.started_on.isoformat() if customer.started_on else "",
-            "days in onboarding": (
-                business_days_between(customer.started_on, today, holidays)
-                if customer.started_on
-                else 0
-            ),
-            "last completed step": _last_done(steps, sends),
-            "stuck at step": current.title if current and stalled else "",
-            "days stalled": stalled,
-            "reminders sent": send.reminders if send else 0,
-            "link to the flag": _flag(customer, state, ahead.flags.get(customer.customer_id)),
-        }
-    )
-    return row, current
+    row: dict[str, CellValue] = dict(_BLANK_ROW)
+    row["customer id"] = customer.customer_id
+    row["company"] = customer.company
+    row["plan"] = customer.plan
+    row["owner"] = customer.owner
+    row["contact email"] = customer.email
+    row["started"] = started.isoformat() if started else ""
+    row["days in onboarding"] = business_days_between(started, today, holidays) if started else 0
+    row["last completed step"] = _last_done(steps, sends)
+    row["stuck at step"] = current.title if current and stalled else ""
+    row["days stalled"] = stalled
+    row["reminders sent"] = send.reminders if send else 0
+    posted = ahead.flags.get(customer.customer_id)
+    row["link to the flag"] = _flag(journey_id, state, posted)
+    stalls.fill(book, customer, row, current)
+    return row
+
+
+_BLANK_ROW: dict[str, CellValue] = dict.fromkeys(TRIAGE.columns, "")  # in the tab's order
+_NOT_ASSESSED = Assessment()
 
 
 def _days_stalled(
@@ -274,10 +286,10 @@ def _last_done(steps: list[Step], sends: dict[str, StepSend]) -> str:
     return done[-1] if done else ""
 
 
-def _flag(customer: Customer, state: GuideState | None, posted: tuple[str, str, str] | None) -> str:
+def _flag(journey_id: str, state: GuideState | None, posted: tuple[str, str, str] | None) -> str:
     """The flag of this journey only: an old journey's flag is about a stall long gone."""
     if posted is not None:
         return flag_link(posted[1], posted[2])
-    if state is None or state.journey_id != customer.journey_id():
+    if state is None or state.journey_id != journey_id:
         return ""
     return flag_link(state.flag_channel, state.flag_ts)

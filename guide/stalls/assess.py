@@ -19,32 +19,28 @@ Days are business days (weekends and og-config holidays do not count); after a r
 clock of the open step starts again. A rule fires on the first business day its measure passes
 the threshold, and says which day that was (``since``), so a daily tick sees it that day.
 
-Longer than most modules: the six conditions, and the kinds of stall they point at, read best
-side by side.
+The kinds of stall the fired rules point at are ``guide.stalls.kinds``'; which steps an event
+has done, ``guide.stalls.events``'.
 """
 
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, time
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from functools import lru_cache
-from typing import NamedTuple
 
 from guide.calendar import business_days_between
-from guide.model import Book, Customer
+from guide.model import Book, Customer, StepSend
+from guide.stalls.events import DoneByEvent, journey_start, steps_done_by_events
+from guide.stalls.kinds import stall_kinds
 from guide.stalls.model import (
     ANY,
-    BUSY_OR_FORGOT,
-    EMAIL_SPAM,
     INTEGRATION_PENDING,
-    INTERNAL_BLOCKER,
-    LONG_STEP,
     NO_ACTIVITY,
     NO_RESPONSE,
     NOT_ACTIVATED,
     PHASE_OVERDUE,
-    QUIET_AFTER_PURCHASE,
-    STALL_KINDS,
     STEP_OVERDUE,
     Assessment,
     Blocker,
@@ -53,43 +49,14 @@ from guide.stalls.model import (
     Heard,
     Rule,
     StallInputs,
+    Threshold,
 )
+from guide.stalls.rules import rules_that_count
 from guide.stalls.timeline import TimedStep, Timeline, add_business_days, customer_timeline
 
+__all__ = ["DoneByEvent", "assess", "assess_journey", "steps_done_by_events"]
 
-class DoneByEvent(NamedTuple):
-    journey_id: str
-    step_id: str
-    at: datetime
-
-
-def steps_done_by_events(book: Book, extra: StallInputs, customer: Customer) -> list[DoneByEvent]:
-    """Steps of the customer's journey not yet done whose og-plans "done when" event has been
-    seen in og-activity since the journey started: for the tick to record as done, by the
-    event. A step not sent yet is among them: it need never be sent."""
-    if customer.finished or customer.plan not in book.plans:
-        return []
-    heard = extra.heard.get(customer.customer_id)
-    if heard is None or not heard.events:
-        return []
-    by_event = customer_timeline(book, extra, customer).by_event
-    if not by_event:
-        return []
-    journey_id = customer.journey_id()
-    sends = book.journey_sends(journey_id)
-    start = _start(customer)
-    found = []
-    for t in by_event:
-        send = sends.get(t.step.step_id)
-        if t.done_when and not (send is not None and send.done):
-            at = heard.event_since(t.done_when, start)
-            if at is not None:
-                found.append(DoneByEvent(journey_id, t.step.step_id, at))
-    return found
-
-
-def _start(customer: Customer) -> datetime | None:
-    return datetime.combine(customer.started_on, time()) if customer.started_on else None
+_NOTHING_HEARD = Heard()  # read only: a customer og-activity says nothing about
 
 
 @lru_cache(maxsize=8192)  # a tick asks about the same few send dates for thousands of customers
@@ -97,39 +64,45 @@ def _days_between(start: date, end: date, holidays: frozenset[date]) -> int:
     return business_days_between(start, end, holidays)
 
 
-def _chosen(rules: list[Rule], condition: str, phase: str, segment: str) -> list[Rule]:
-    """The rules that count for a condition in a phase and segment: the most specific one of
-    each severity, if it is switched on."""
-    best: dict[str, Rule] = {}
-    for rule in rules:
-        if rule.condition != condition or rule.segment not in (ANY, segment):
-            continue
-        if rule.phase not in (ANY, phase):
-            continue
-        kept = best.get(rule.severity)
-        if kept is None or rule.specificity >= kept.specificity:
-            best[rule.severity] = rule
-    return [r for r in best.values() if r.enabled]
+@lru_cache(maxsize=64)
+def _watched(done_when: str) -> tuple[str, ...]:
+    """The conditions that watch an open step: one done by an event is also waiting on it."""
+    if not done_when:
+        return (STEP_OVERDUE,)
+    integration = done_when.casefold().startswith("integration")
+    return (STEP_OVERDUE, INTEGRATION_PENDING if integration else NOT_ACTIVATED)
+
+
+@lru_cache(maxsize=256)
+def _worded(threshold: Threshold) -> str:
+    return str(threshold)
 
 
 class _Customer:
     """One customer's assessment in the making."""
 
-    def __init__(self, book: Book, extra: StallInputs, customer: Customer, today: date) -> None:
+    def __init__(
+        self,
+        extra: StallInputs,
+        customer: Customer,
+        today: date,
+        holidays: frozenset[date],
+        sends: Mapping[str, StepSend],
+        resumed: datetime | None,
+        by_events: Sequence[DoneByEvent],
+        timeline: Timeline,
+    ) -> None:
         self.extra, self.customer, self.today = extra, customer, today
-        self.holidays = book.config.holidays
+        self.holidays = holidays
         self.segment = customer.segment.casefold() or ANY
-        self.timeline: Timeline = customer_timeline(book, extra, customer)
-        self.sends = book.journey_sends(customer.journey_id())
-        state = book.states.get(customer.customer_id)
-        self.resumed = state.resumed_at if state else None
-        self.heard = extra.heard.get(customer.customer_id, Heard())
-        self.start = _start(customer)
-        self.done_at: dict[str, datetime | None] = {
-            d.step_id: d.at for d in steps_done_by_events(book, extra, customer)
-        }
-        for step_id, send in self.sends.items():
-            if send.done:
+        self.timeline = timeline
+        self.sends = sends
+        self.resumed = resumed  # time paused or handed off before it is not a stall
+        self.heard = extra.heard.get(customer.customer_id, _NOTHING_HEARD)
+        self.start = journey_start(customer)
+        self.done_at: dict[str, datetime | None] = {d.step_id: d.at for d in by_events}
+        for step_id, send in sends.items():
+            if send.done_at is not None:
                 self.done_at[step_id] = send.done_at
         self.fired: list[FiredRule] = []
         self.blockers: list[Blocker] = []
@@ -144,24 +117,17 @@ class _Customer:
         return moment.date()
 
     def rules(self, condition: str, phase: str) -> list[Rule]:
-        key = (condition, phase.casefold(), self.segment)
-        found = self.extra.chosen.get(key)
-        if found is None:
-            found = self.extra.chosen[key] = _chosen(self.extra.rules, *key)
-        return found
+        return rules_that_count(self.extra, condition, phase, self.segment)
 
     def fire(self, rule: Rule, phase: str, days: int, since: date, step_id: str = "") -> None:
         self.fired.append(
             FiredRule(
-                rule.condition, phase, rule.severity, days, str(rule.threshold), since, step_id
+                rule.condition, phase, rule.severity, days, _worded(rule.threshold), since, step_id
             )
         )
 
-    def open_step(self, t: TimedStep) -> None:
-        send = self.sends.get(t.step.step_id)
-        if send is None or send.sent_at is None or t.step.step_id in self.done_at:
-            return
-        start = self.clock(send.sent_at)
+    def open_step(self, t: TimedStep, sent_at: datetime) -> None:
+        start = self.clock(sent_at)
         waited = self.days(start)
         overdue = waited - t.expected_days
         self.blockers.append(
@@ -174,13 +140,7 @@ class _Customer:
                 t.step.step_id,
             )
         )
-        conditions = [STEP_OVERDUE]
-        if t.done_when:
-            event = t.done_when.casefold()
-            conditions.append(
-                INTEGRATION_PENDING if event.startswith("integration") else NOT_ACTIVATED
-            )
-        for condition in conditions:
+        for condition in _watched(t.done_when):
             for rule in self.rules(condition, t.phase):
                 limit = rule.threshold.limit(t.expected_days)
                 if waited > limit:
@@ -218,8 +178,8 @@ class _Customer:
         if self.days(start) <= current.expected_days:
             return  # still inside the time the plan gives them: busy, not silent
         overdue_from = add_business_days(start, current.expected_days + 1, self.holidays)
-        done = [d for d in self.done_at.values() if d is not None]
-        heard = max([m for m in (self.heard.last_heard, self.start, *done) if m], default=None)
+        last_done = max([d for d in self.done_at.values() if d is not None], default=None)
+        heard = max([m for m in (self.heard.last_heard, self.start, last_done) if m], default=None)
         if heard is not None:
             quiet_from = self.clock(heard)
             quiet = self.days(quiet_from)
@@ -227,7 +187,7 @@ class _Customer:
                 if quiet >= rule.threshold.days:
                     since = add_business_days(quiet_from, rule.threshold.days, self.holidays)
                     self.fire(rule, current.phase, quiet, max(since, overdue_from))
-        answered = max([m for m in (self.heard.last_response, *done) if m], default=None)
+        answered = max([m for m in (self.heard.last_response, last_done) if m], default=None)
         asked = [
             m for m in (send.sent_at, send.last_reminded) if m and (not answered or m > answered)
         ]
@@ -244,70 +204,74 @@ class _Customer:
         if fired:
             self.blockers.append(Blocker("", "customer", no_reply_since=min(asked).date()))
 
-    def kinds(self, current: TimedStep) -> tuple[str, ...]:
-        """The kinds of stall the fired rules point at, for og-interventions."""
-        found: set[str] = set()
-        heard_in_journey = bool([d for d in self.done_at.values() if d]) or bool(
-            self.heard.last_heard and (self.start is None or self.heard.last_heard >= self.start)
-        )
-        for f in self.fired:
-            t = self.timeline.step(f.step_id) if f.step_id else current
-            if t is None:
-                continue
-            if f.condition in (NO_ACTIVITY, NO_RESPONSE):
-                found.add(BUSY_OR_FORGOT if heard_in_journey else QUIET_AFTER_PURCHASE)
-                if f.condition == NO_RESPONSE and not heard_in_journey:
-                    found.add(EMAIL_SPAM)
-            elif t.step.owned_by == "us":
-                found.add(INTERNAL_BLOCKER)
-            elif f.condition in (NOT_ACTIVATED, INTEGRATION_PENDING) or self._heard_since(t):
-                found.add(LONG_STEP)
-            else:
-                found.add(BUSY_OR_FORGOT if heard_in_journey else QUIET_AFTER_PURCHASE)
-        trouble = self.heard.mail_trouble
-        if self.fired and trouble and (self.start is None or trouble >= self.start):
-            found.add(EMAIL_SPAM)
-        return tuple(k for k in STALL_KINDS if k in found)
-
-    def _heard_since(self, t: TimedStep) -> bool:
-        send = self.sends.get(t.step.step_id)
-        last = self.heard.last_heard
-        return bool(send and send.sent_at and last and last >= send.sent_at)
-
 
 def assess(book: Book, extra: StallInputs, customer: Customer, today: date) -> Assessment:
     """Where ``customer`` stands on ``today``: the rules that fire, the blockers, the context
     and the interventions. Finished, paused and handed-off customers are never stalled."""
-    work = _Customer(book, extra, customer, today)
-    context = CustomerContext(
-        arr=extra.arr.get(customer.customer_id, ""),
-        segment=customer.segment,
-        days_in_onboarding=work.days(customer.started_on) if customer.started_on else 0,
-        target_days=work.timeline.target_days,
+    state = book.states.get(customer.customer_id)
+    return assess_journey(
+        book,
+        extra,
+        customer,
+        today,
+        book.journey_sends(customer.journey_id()),
+        state.resumed_at if state else None,
+        steps_done_by_events(book, extra, customer),
     )
+
+
+def assess_journey(
+    book: Book,
+    extra: StallInputs,
+    customer: Customer,
+    today: date,
+    sends: Mapping[str, StepSend],
+    resumed: datetime | None,
+    by_events: Sequence[DoneByEvent],
+) -> Assessment:
+    """``assess``, given what the tick has already looked up: the sends of the customer's
+    journey, when they last resumed, and the steps events have done."""
+    timeline = customer_timeline(book, extra, customer)
+    work = _Customer(
+        extra, customer, today, book.config.holidays, sends, resumed, by_events, timeline
+    )
+    arr = extra.arr.get(customer.customer_id, "")
+    in_onboarding = work.days(customer.started_on) if customer.started_on else 0
     if customer.finished or customer.paused or customer.handed_off_to:
-        return Assessment(context=context)
-    current = next((t for t in work.timeline.steps if t.step.step_id not in work.done_at), None)
+        current = None
+    else:
+        current = next((t for t in timeline.steps if t.step.step_id not in work.done_at), None)
     if current is None:
-        return Assessment(context=context)
-    for t in work.timeline.steps:
-        if t.step.step_id in work.sends:  # a step never sent is nobody's blocker yet
-            work.open_step(t)
+        return Assessment(
+            context=CustomerContext(
+                arr=arr,
+                segment=customer.segment,
+                days_in_onboarding=in_onboarding,
+                target_days=timeline.target_days,
+            )
+        )
+    done_at = work.done_at
+    for t in timeline.steps:  # a step never sent is nobody's blocker yet
+        send = sends.get(t.step.step_id)
+        if send is not None and send.sent_at is not None and t.step.step_id not in done_at:
+            work.open_step(t, send.sent_at)
     spent, expected = work.phase(current)
     work.silence(current)
-    kinds = work.kinds(current)
+    kinds = stall_kinds(work.fired, current, timeline, sends, work.done_at, work.heard, work.start)
     return Assessment(
         fired=tuple(work.fired),
         blockers=tuple(work.blockers),
         context=CustomerContext(
-            arr=context.arr,
-            segment=context.segment,
+            arr=arr,
+            segment=customer.segment,
             phase=current.phase,
             phase_days=spent,
             phase_expected_days=expected,
-            days_in_onboarding=context.days_in_onboarding,
-            target_days=context.target_days,
+            days_in_onboarding=in_onboarding,
+            target_days=timeline.target_days,
         ),
         kinds=kinds,
-        interventions=tuple(i for k in kinds for i in extra.interventions.get(k, [])),
+        interventions=tuple(i for k in kinds for i in extra.interventions.get(k, []))
+        if kinds
+        else (),
     )

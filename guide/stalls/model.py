@@ -127,7 +127,7 @@ class Task:
         return self.status.casefold() not in {"done", "closed", "cancelled", "canceled"}
 
 
-@dataclass
+@dataclass(slots=True)  # one per customer heard from
 class Heard:
     """What og-activity says about one customer, folded as it is read."""
 
@@ -161,11 +161,24 @@ class StallInputs:
         default_factory=dict, repr=False, compare=False
     )
 
+    # The open tasks by customer, indexed on first ask (with the list and length it indexed):
+    # a tick asks for every new stall, and og-tasks grows with the stalls.
+    _open: tuple[list[Task], int, dict[str, list[Task]]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
     def open_tasks(self, customer_id: str) -> list[Task]:
-        return [t for t in self.tasks if t.customer_id == customer_id and t.open]
+        index = self._open
+        if index is None or index[0] is not self.tasks or index[1] != len(self.tasks):
+            by_customer: dict[str, list[Task]] = {}
+            for t in self.tasks:
+                if t.open:
+                    by_customer.setdefault(t.customer_id, []).append(t)
+            index = self._open = (self.tasks, len(self.tasks), by_customer)
+        return list(index[2].get(customer_id, ()))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FiredRule:
     condition: str
     phase: str
@@ -176,7 +189,7 @@ class FiredRule:
     step_id: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Blocker:
     """What the customer's onboarding waits on."""
 
@@ -203,7 +216,7 @@ class Blocker:
         return f"{self.title}: {who}, {days}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CustomerContext:
     arr: str = ""
     segment: str = ""
@@ -214,7 +227,7 @@ class CustomerContext:
     target_days: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Assessment:
     fired: tuple[FiredRule, ...] = ()
     blockers: tuple[Blocker, ...] = ()

@@ -1,14 +1,12 @@
 """The stall tabs of a snapshot, read into typed records; a row the guide cannot use becomes a
 ``Problem`` naming tab, row and column, and the other rows go on (as ``guide.reading`` does).
 
-og-activity is folded as it is read, one pass, into what the engine asks of it per customer:
-the last thing heard, the last response, mail trouble, and when each event was seen. It is the
-one tab here that grows with time, so its loop reads positions straight off the rows.
+og-activity, the one tab here that grows with time, is folded as it is read: see
+``guide.stalls.activity``.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from functools import partial
 from zoneinfo import ZoneInfo
 
@@ -16,13 +14,12 @@ from guide import cells
 from guide.model import Book, Problem
 from guide.reading import RowReader
 from guide.stalls import defaults
+from guide.stalls.activity import read_activity
 from guide.stalls.model import (
-    ACTIVITY_KINDS,
     ANY,
     CONDITIONS,
     SCALED,
     SEVERITIES,
-    Heard,
     Intervention,
     Rule,
     SegmentTiming,
@@ -42,8 +39,6 @@ from sheets.schema import (
     TASKS,
     Tab,
 )
-
-_MAIL_TROUBLE = ("bounce", "complaint", "spam", "reject")
 
 
 def read_stall_inputs(snapshot: Snapshot, book: Book) -> StallInputs:
@@ -66,7 +61,7 @@ def read_stall_inputs(snapshot: Snapshot, book: Book) -> StallInputs:
     if table := _table(snapshot, TASKS, problems):
         inputs.tasks = _read_tasks(table, problems, zone)
     if table := _table(snapshot, ACTIVITY, problems):
-        inputs.heard = _read_activity(table, problems, zone)
+        inputs.heard = read_activity(table, problems, zone)
     return inputs
 
 
@@ -246,50 +241,3 @@ def _read_tasks(table: Table, problems: list[Problem], zone: ZoneInfo) -> list[T
         status = cells.text(record.get("status")) or "open"
         tasks.append(Task(row, task_id, customer_id, title, owner, due, status))
     return tasks
-
-
-def _read_activity(table: Table, problems: list[Problem], zone: ZoneInfo) -> dict[str, Heard]:
-    moments = cells.Moments(zone)
-    text = cells.text
-    heard: dict[str, Heard] = {}
-    for row, (raw_at, raw_customer, raw_kind, raw_name) in table.columns(
-        "at", "customer id", "kind", "name"
-    ):
-        customer_id = text(raw_customer)
-        # The guide's and the endpoint's own kinds are clean: skip the general parse.
-        if isinstance(raw_kind, str) and raw_kind in ACTIVITY_KINDS:
-            kind = raw_kind
-        else:
-            kind = text(raw_kind).casefold()
-        if not customer_id and not kind:
-            continue  # a blank row
-        try:
-            at = moments[raw_at]
-            if at is None:
-                raise cells.CellError("expected a date, the cell is empty")
-        except cells.CellError as err:
-            problems.append(Problem(ACTIVITY.name, row, "at", str(err), customer_id or None))
-            continue
-        if not customer_id or kind not in ACTIVITY_KINDS:
-            what = "no customer id" if not customer_id else f"unknown kind {kind!r}"
-            column = "customer id" if not customer_id else "kind"
-            problems.append(Problem(ACTIVITY.name, row, column, f"{what}; row ignored"))
-            continue
-        found = heard.get(customer_id)
-        if found is None:
-            found = heard[customer_id] = Heard()
-        _fold(found, kind, text(raw_name), at)
-    return heard
-
-
-def _fold(heard: Heard, kind: str, name: str, at: datetime) -> None:
-    if kind == "mail event":
-        if any(word in name.casefold() for word in _MAIL_TROUBLE):
-            heard.mail_trouble = max(at, heard.mail_trouble or at)
-        return
-    if heard.last_heard is None or at > heard.last_heard:
-        heard.last_heard = at
-    if kind == "response":
-        heard.last_response = max(at, heard.last_response or at)
-    elif kind == "event" and name:
-        heard.events.setdefault(name, []).append(at)

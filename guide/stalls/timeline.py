@@ -37,6 +37,7 @@ class Timeline:
     # Asked of every customer a tick assesses: the steps a product event does, and each phase's.
     by_event: tuple[TimedStep, ...] = ()
     in_phase: dict[str, tuple[TimedStep, ...]] = field(default_factory=dict)
+    by_id: dict[str, TimedStep] = field(default_factory=dict)  # step id -> its step
 
     @property
     def target_days(self) -> int:
@@ -44,7 +45,7 @@ class Timeline:
         return sum(self.phase_days.values())
 
     def step(self, step_id: str) -> TimedStep | None:
-        return next((s for s in self.steps if s.step.step_id == step_id), None)
+        return self.by_id.get(step_id)
 
 
 def add_business_days(start: date, count: int, holidays: Collection[date] = ()) -> date:
@@ -97,7 +98,10 @@ def _timeline(steps: list[Step], segment: str, extra: StallInputs) -> Timeline:
             phase_days[phase] = own.expected_days
     in_phase = {phase: tuple(t for t in timed if t.phase == phase) for phase in phase_days}
     by_event = tuple(t for t in timed if t.done_when)
-    return Timeline(tuple(timed), phase_days, by_event, in_phase)
+    by_id: dict[str, TimedStep] = {}
+    for t in timed:
+        by_id.setdefault(t.step.step_id, t)
+    return Timeline(tuple(timed), phase_days, by_event, in_phase, by_id)
 
 
 def _step_days(step: Step, phase: str, rows: list[SegmentTiming]) -> int:

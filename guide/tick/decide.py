@@ -5,24 +5,24 @@ the world.
 what lets ``tick --dry-run`` print exactly what a real tick would do. A customer is stalled when
 the stall engine (``guide.stalls.assess``) finds a rule of og-stall-rules firing; the flag's
 urgency is the highest severity fired, and escalation still follows og-config's "escalate after
-days" of the current step overdue. The effects themselves are declared in ``guide.tick.plan``.
-About 330 lines: the stall's decision (flag, task, escalation) and the mail stop read best
-beside the journey's.
+days" of the current step overdue: that part of the decision is ``guide.tick.decide_stall``.
+The effects themselves are declared in ``guide.tick.plan``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import replace
 from datetime import date, datetime, time
 
-from guide.calendar import business_days_between, is_business_day
+from guide.calendar import is_business_day
 from guide.mail_health import MailHealth, MailProblem, with_hint
 from guide.model import Book, Customer, GuideState, Step, StepSend
-from guide.stalls import Assessment, StallInputs, assess, steps_done_by_events
+from guide.stalls import StallInputs, steps_done_by_events
+from guide.stalls.assess import assess_journey
+from guide.stalls.events import DoneByEvent as SeenEvent
+from guide.stalls.events import events_done
 from guide.stalls.reading import default_rules
-from guide.stalls.timeline import customer_timeline
-from guide.stalls.words import primary_issue
+from guide.tick.decide_stall import business_days_waited, decide_stall, task_title
 from guide.tick.plan import (
     ESCALATED,
     EVERY_STEP_DONE,
@@ -77,18 +77,6 @@ def current_step(steps: list[Step], sends: dict[str, StepSend]) -> Step | None:
     return None
 
 
-def business_days_waited(
-    send: StepSend, state: GuideState | None, today: date, holidays: Collection[date]
-) -> int:
-    """How long the customer has had a sent step, in business days. Time spent paused or handed
-    off is not the customer stalling: after a resume the clock for the current step restarts."""
-    assert send.sent_at is not None
-    clock_start = send.sent_at
-    if state and state.resumed_at and state.resumed_at > clock_start:
-        clock_start = state.resumed_at
-    return business_days_between(clock_start.date(), today, holidays)
-
-
 def decide(
     book: Book, today: date, extra: StallInputs | None = None, mail: MailHealth | None = None
 ) -> TickPlan:
@@ -107,11 +95,6 @@ def decide(
         plan.effects.clear()
         plan.resting = True
     return plan
-
-
-def task_title(customer: Customer, assessment: Assessment) -> str:
-    """An intervention task's title, as the PRD words it."""
-    return f"Unblock onboarding: {customer.name} \u2013 {primary_issue(assessment)}"
 
 
 def _decide_customer(
@@ -143,8 +126,6 @@ def _decide_customer(
     if resumes and guide_state is not None:
         # Resumed today: the days held never count toward a stall, from this tick on.
         guide_state = replace(guide_state, resumed_at=datetime.combine(today, time()))
-        # The engine reads og-state from the book: it must see the resume too (rare: a copy).
-        book = replace(book, states={**book.states, customer.customer_id: guide_state})
     plan.effects.extend(_holds(customer, guide_state))
     if customer.paused:
         note = guide_state.pause_note if guide_state else ""
@@ -160,8 +141,9 @@ def _decide_customer(
         plan.effects.append(Enroll(customer.customer_id, today))
     journey_id = customer.journey_id(started_on)
     steps = book.plans[customer.plan]
-    sends = book.journey_sends(journey_id)
-    by_events = _done_by_events(book, extra, customer)
+    sends = journey = book.journey_sends(journey_id)
+    seen = events_done(book, extra, customer, journey_id, sends) if customer.started_on else []
+    by_events = _done_by_events(extra, customer, seen)
     if by_events:
         plan.effects.extend(by_events)
         sends = {**sends, **{d.step_id: _done(sends.get(d.step_id), d) for d in by_events}}
@@ -184,7 +166,19 @@ def _decide_customer(
         plan.effects.append(SendStep(customer.customer_id, journey_id, step.step_id))
         status("new" if step is steps[0] else "next step", step.title, "step email goes out today")
         return
-    _decide_stall(book, extra, customer, today, plan, guide_state, journey_id, step, send, mail)
+    if customer.started_on is None:  # rare: the engine reads the journey the sheet names
+        journey = book.journey_sends(customer.journey_id())
+        seen = steps_done_by_events(book, extra, customer)
+    resumed = guide_state.resumed_at if guide_state else None
+    assessment = assess_journey(book, extra, customer, today, journey, resumed, seen)
+    hint = mail.hint(customer, send, today, book.config) if assessment.stalled else None
+    if hint is not None:  # what the step email's telemetry suggests, with its intervention
+        plan.mail_problems[customer.customer_id] = hint
+        assessment = with_hint(assessment, hint, extra.interventions)
+    causes = (_mail_cause(plan, customer, steps), _mail_cause(plan, customer, steps, stops=False))
+    decide_stall(
+        book, extra, customer, today, plan, guide_state, journey_id, step, send, assessment, *causes
+    )
 
 
 def _mail_problem(customer: Customer, plan: TickPlan, mail: MailHealth) -> MailProblem | None:
@@ -194,81 +188,6 @@ def _mail_problem(customer: Customer, plan: TickPlan, mail: MailHealth) -> MailP
     if problem is not None:
         plan.mail_problems[customer.customer_id] = problem
     return problem
-
-
-def _decide_stall(
-    book: Book,
-    extra: StallInputs,
-    customer: Customer,
-    today: date,
-    plan: TickPlan,
-    guide_state: GuideState | None,
-    journey_id: str,
-    step: Step,
-    send: StepSend,
-    mail: MailHealth,
-) -> None:
-    """The current step is out: is the customer stalled, and has the owner (or the manager)
-    heard of this stall yet?"""
-    assessment = assess(book, extra, customer, today)
-    hint = mail.hint(customer, send, today, book.config) if assessment.stalled else None
-    if hint is not None:  # what the step email's telemetry suggests, with its intervention
-        plan.mail_problems[customer.customer_id] = hint
-        assessment = with_hint(assessment, hint, extra.interventions)
-    plan.assessments[customer.customer_id] = assessment  # for the triage tab: assessed once
-    blocker = next((b for b in assessment.blockers if b.step_id == step.step_id), None)
-    if blocker is not None:  # the engine's days: the segment's expected days, the resume
-        waited, overdue = blocker.waited_days, blocker.overdue_days
-        expected = waited - overdue if overdue > 0 else _expected(book, extra, customer, step)
-    else:
-        waited = business_days_waited(send, guide_state, today, book.config.holidays)
-        expected = step.expected_days
-        overdue = max(0, waited - expected)
-    severity = assessment.severity
-
-    def status(state: str, detail: str) -> None:
-        plan.statuses.append(Status(customer.customer_id, customer.name, state, step.title, detail))
-
-    if severity is None:
-        if overdue > 0:
-            status("overdue", f"{waited} business days, expected {expected}; no stall rule fired")
-        else:
-            status("on track", f"waiting {waited} of {expected} business days")
-        return
-    level = ESCALATED if overdue >= book.config.escalate_after_days else STALLED
-    rules = ", ".join(dict.fromkeys(f.condition for f in assessment.fired))
-    status(
-        "escalated" if level == ESCALATED else "stalled",
-        f"{waited} business days, expected {expected}; {severity}: {rules}",
-    )
-    flagged = _flagged_level(guide_state, journey_id, step.step_id)
-    if flagged < level:
-        plan.effects.append(
-            Flag(
-                customer.customer_id,
-                journey_id,
-                step.step_id,
-                waited,
-                overdue,
-                level,
-                severity,
-                assessment,
-                _mail_cause(plan, customer, book.plans[customer.plan]),
-                _mail_cause(plan, customer, book.plans[customer.plan], stops=False),
-                task_open=flagged == 0 or bool(extra.open_tasks(customer.customer_id)),
-            )
-        )
-    if flagged == 0:
-        # A new stall: one task for the owner. A flag that failed is decided again tomorrow;
-        # the task it brought is in og-tasks by then, so it is not made twice.
-        title = task_title(customer, assessment)
-        if not any(t.title == title for t in extra.open_tasks(customer.customer_id)):
-            plan.effects.append(OpenTask(customer.customer_id, title, customer.owner))
-    # Apart from the flag: a manager's message that failed is tried again by the next tick.
-    if level == ESCALATED and not _escalated(guide_state, journey_id, step.step_id):
-        plan.effects.append(
-            Escalate(customer.customer_id, journey_id, step.step_id, waited, overdue)
-        )
 
 
 def _mail_cause(plan: TickPlan, customer: Customer, steps: list[Step], stops: bool = True) -> str:
@@ -281,17 +200,12 @@ def _mail_cause(plan: TickPlan, customer: Customer, steps: list[Step], stops: bo
     return problem.cause(numbers.get(problem.step, ""))
 
 
-def _expected(book: Book, extra: StallInputs, customer: Customer, step: Step) -> int:
-    """The step's expected days for the customer's segment (og-segments), as assessed."""
-    found = customer_timeline(book, extra, customer).step(step.step_id)
-    return found.expected_days if found is not None else step.expected_days
-
-
-def _done_by_events(book: Book, extra: StallInputs, customer: Customer) -> list[DoneByEvent]:
-    if customer.started_on is None or not extra.heard:
-        return []
+def _done_by_events(
+    extra: StallInputs, customer: Customer, seen: list[SeenEvent]
+) -> list[DoneByEvent]:
+    """The steps events did (``seen``), as effects: each recorded done by its event."""
     found = []
-    for d in steps_done_by_events(book, extra, customer):
+    for d in seen:
         event = extra.steps[(customer.plan, d.step_id)].done_when
         found.append(DoneByEvent(customer.customer_id, d.journey_id, d.step_id, d.at, event))
     return found
@@ -304,24 +218,6 @@ def _done(send: StepSend | None, by: DoneByEvent) -> StepSend:
         return replace(send, done_at=by.at, done_by=f"event {by.event}")
     return StepSend(
         0, by.journey_id, by.customer_id, by.step_id, by.at, by.at, f"event {by.event}", 0, None
-    )
-
-
-def _same_stall(state: GuideState | None, journey_id: str, step_id: str) -> bool:
-    return state is not None and state.journey_id == journey_id and state.flag_step == step_id
-
-
-def _flagged_level(state: GuideState | None, journey_id: str, step_id: str) -> int:
-    """How far this very stall has been flagged already: flags are posted once per level."""
-    return state.flag_level if state and _same_stall(state, journey_id, step_id) else 0
-
-
-def _escalated(state: GuideState | None, journey_id: str, step_id: str) -> bool:
-    """Whether the manager has been told about this very stall (og-state 'escalated at')."""
-    return (
-        _same_stall(state, journey_id, step_id)
-        and state is not None
-        and (state.escalated_at is not None)
     )
 
 

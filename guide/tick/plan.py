@@ -139,7 +139,7 @@ Effect = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per customer a tick reads
 class Status:
     """One line of the tick's report: where a customer stands."""
 

@@ -8,9 +8,6 @@ book and the plan; its failure is a warning in the report, never a failed tick.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -23,26 +20,19 @@ from guide.stalls import read_stall_inputs
 from guide.tick.decide import TickPlan, decide
 from guide.tick.effects import carry_out
 from guide.tick.report import TickReport
-from guide.unit_of_work import TICK_LEASE_SECONDS, AfterCommit, Clock, Work, at, unit_of_work
+from guide.unit_of_work import (
+    TICK_LEASE_SECONDS,
+    AfterCommit,
+    Clock,
+    Work,
+    at,
+    no_collection_pauses,
+    unit_of_work,
+)
 from sheets.schema import ACTIVITY, TRIAGE
 
 Flags = dict[str, tuple[str, str, str]]  # customer id -> (step id, channel, ts), as posted
 TICK_HOUR = time(9, 0)  # when the schedule runs the tick, in the team's time zone
-
-
-@contextmanager
-def _no_collection_pauses() -> Iterator[None]:
-    """A tick builds hundreds of thousands of short-lived, acyclic objects from the snapshot.
-    CPython's cyclic collector would walk them again and again as they pile up, making a large
-    tick super-linear; reference counting frees them anyway. Collect once at the end."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-        gc.collect()
 
 
 def scheduled_on(day: date) -> Clock:
@@ -62,7 +52,7 @@ def run_tick(
     would happen."""
     clock = scheduled_on(on) if on is not None else at(now)
     with (
-        _no_collection_pauses(),
+        no_collection_pauses(),
         unit_of_work(ports, clock, lease_seconds=TICK_LEASE_SECONDS, wait_seconds=wait) as work,
     ):
         extra = read_stall_inputs(work.snapshot, work.book)

@@ -1,4 +1,5 @@
-"""og-sends and og-activity read the straightforward way, to check the fast readers against.
+"""og-onboarding, og-sends and og-activity read the straightforward way, to check the fast
+readers against.
 
 A dict per row and every stamp parsed where it stands: the readers as first written (before
 they read by position and parsed each distinct stamp once), kept here so generated tabs can
@@ -12,12 +13,12 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from guide import cells
-from guide.model import Problem, StepSend
+from guide.model import Customer, Problem, Step, StepSend
 from guide.reading import RowReader
+from guide.stalls.activity import MAIL_TROUBLE
 from guide.stalls.model import ACTIVITY_KINDS, Heard
-from guide.stalls.reading import _fold
 from guide.workbook import FIRST_DATA_ROW, CellValue, Table
-from sheets.schema import ACTIVITY, SENDS
+from sheets.schema import ACTIVITY, ONBOARDING, SENDS
 
 
 def reference_sends(
@@ -90,3 +91,65 @@ def reference_activity(table: Table, problems: list[Problem], zone: ZoneInfo) ->
             found = heard[customer_id] = Heard()
         _fold(found, kind, name, at)
     return heard
+
+
+def _fold(heard: Heard, kind: str, name: str, at: datetime) -> None:
+    if kind == "mail event":
+        if any(word in name.casefold() for word in MAIL_TROUBLE):
+            heard.mail_trouble = max(at, heard.mail_trouble or at)
+        return
+    if heard.last_heard is None or at > heard.last_heard:
+        heard.last_heard = at
+    if kind == "response":
+        heard.last_response = max(at, heard.last_response or at)
+    elif kind == "event" and name:
+        heard.events.setdefault(name, []).append(at)
+
+
+def reference_customers(
+    table: Table, plans: dict[str, list[Step]], problems: list[Problem], zone: ZoneInfo
+) -> list[Customer]:
+    optional_day = partial(cells.optional_day, zone=zone)
+    customers: list[Customer] = []
+    seen: dict[str, int] = {}
+    for row, record in table.records():
+        r = RowReader(ONBOARDING.name, row, record, problems)
+        customer_id = cells.text(record.get("customer id"))
+        if not customer_id:
+            r.fail("customer id", "no customer id; row left alone")
+            continue
+        r.customer_id = customer_id
+        if customer_id in seen:
+            r.fail(
+                "customer id",
+                f"duplicate customer id (first on row {seen[customer_id]}); this row is left alone",
+            )
+            continue
+        seen[customer_id] = row
+        email = cells.text(record.get("contact email"))
+        if not email or "@" not in email or " " in email:
+            r.fail("contact email", f"missing or malformed email {email!r}")
+        plan = cells.text(record.get("plan"))
+        if plan not in plans:
+            r.fail("plan", f"unknown plan {plan!r} (not in og-plans)" if plan else "no plan")
+        customer = Customer(
+            row=row,
+            customer_id=customer_id,
+            company=cells.text(record.get("company")),
+            contact_name=cells.text(record.get("contact name")),
+            email=email,
+            plan=plan,
+            owner=cells.text(record.get("owner")),
+            segment=cells.text(record.get("segment")),
+            started_on=r.cell("started on", optional_day, None),
+            paused=r.cell("paused", cells.checkbox, True),
+            handed_off_to=cells.text(record.get("handed off to")),
+            finished=r.cell("finished", cells.checkbox, True),
+            finished_on=r.cell("finished on", optional_day, None),
+            finished_by=cells.text(record.get("finished by")),
+        )
+        if not customer.owner:
+            r.fail("owner", "no owner: nobody would get this customer's flags")
+        if r.ok:
+            customers.append(customer)
+    return customers

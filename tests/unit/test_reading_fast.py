@@ -19,13 +19,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from guide import cells
-from guide.model import Problem
+from guide.model import Problem, Step
 from guide.reading import _read_sends, read_book
-from guide.stalls.reading import _read_activity
+from guide.reading_onboarding import read_customers
+from guide.stalls.activity import read_activity
 from guide.workbook import Table
-from sheets.schema import ACTIVITY, SENDS
+from sheets.schema import ACTIVITY, ONBOARDING, SENDS
 from tests.builders import customer, snapshot
-from tests.unit.reading_reference import reference_activity, reference_sends
+from tests.unit.reading_reference import (
+    reference_activity,
+    reference_customers,
+    reference_sends,
+)
 
 ZONE = ZoneInfo("America/New_York")
 FIRST = date(2026, 6, 1)
@@ -103,6 +108,34 @@ def test_given_generated_og_sends_then_the_fast_reader_gives_the_reference_sends
 
 
 @pytest.mark.parametrize("seed", range(40))
+def test_given_generated_og_onboarding_then_the_fast_reader_gives_the_reference_customers(
+    seed: int,
+) -> None:
+    rng = random.Random(seed)
+    header = _header(rng, ONBOARDING.columns, ("segment", "finished by", "contact name"))
+    cell = {
+        "customer id": lambda: rng.choice(("C1", "C2", "C3", " C4 ", "", None, 5, 5.0)),
+        "company": lambda: rng.choice(("Acme", "", None, 3)),
+        "contact email": lambda: rng.choice(("a@x.io", " b@x.io ", "a b@x.io", "nope", "", None)),
+        "plan": lambda: rng.choice(("growth", "growth", "other", "", None)),
+        "owner": lambda: rng.choice(("Sam", "", None)),
+        "segment": lambda: rng.choice(("smb", "Enterprise", "", None)),
+        "started on": lambda: _stamp(rng),
+        "paused": lambda: rng.choice((True, False, "TRUE", "no", "x", "maybe", 0, 2, "", None)),
+        "handed off to": lambda: rng.choice(("", "Alex", None)),
+        "finished": lambda: rng.choice((False, False, True, "yes", "?", "", None)),
+        "finished on": lambda: _stamp(rng) if rng.random() < 0.3 else None,
+        "finished by": lambda: rng.choice(("", "Sam", None)),
+    }
+    tab = Table(ONBOARDING.name, header, _rows(rng, header, cell))
+    plans: dict[str, list[Step]] = {"growth": []}
+    fast: list[Problem] = []
+    slow: list[Problem] = []
+    assert read_customers(tab, plans, fast, ZONE) == reference_customers(tab, plans, slow, ZONE)
+    assert fast == slow
+
+
+@pytest.mark.parametrize("seed", range(40))
 def test_given_generated_og_activity_then_the_fast_fold_gives_the_reference_fold_and_problems(
     seed: int,
 ) -> None:
@@ -119,7 +152,7 @@ def test_given_generated_og_activity_then_the_fast_fold_gives_the_reference_fold
     tab = Table(ACTIVITY.name, header, _rows(rng, header, cell))
     fast: list[Problem] = []
     slow: list[Problem] = []
-    assert _read_activity(tab, fast, ZONE) == reference_activity(tab, slow, ZONE)
+    assert read_activity(tab, fast, ZONE) == reference_activity(tab, slow, ZONE)
     assert fast == slow
 
 
