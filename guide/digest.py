@@ -27,6 +27,7 @@ from datetime import date, datetime, time, timedelta
 
 from guide.calendar import business_days_between
 from guide.digest_model import (
+    Cancelled,
     Digest,
     Finished,
     HandedOff,
@@ -38,12 +39,16 @@ from guide.digest_model import (
     ResumeLinkMaker,
     Stalled,
 )
-from guide.model import Book, Customer, GuideState, Step
+from guide.model import CANCELLED_BY, Book, Customer, GuideState, Step
 from guide.stalls import StallInputs
 from guide.stalls.model import Task
 from guide.tick.decide import TickPlan, business_days_waited, current_step, decide
 
 STALLED_STATES = ("stalled", "escalated")  # the tick's statuses for a stall
+# Stalls listed per owner, longest overdue first. Every stall is flagged in Slack and listed in
+# og-triage; a digest listing thousands would be megabytes nobody reads to the end. Paused and
+# handed-off customers, who have no flag to remind anyone, are all listed, however many.
+STALLED_LISTED = 15
 
 
 def digest_week(today: date) -> tuple[date, date]:
@@ -71,11 +76,17 @@ def build_digest(
     handed_off: list[HandedOff] = []
     stalled: list[Stalled] = []
     finished: list[Finished] = []
+    cancelled: list[Cancelled] = []
     new: list[New] = []
     on_track = not_started = 0
     took_90: list[int] = []
     for c in book.customers:
         state = book.states.get(c.customer_id)
+        if c.cancelled:
+            if c.finished_on and start <= c.finished_on <= end:
+                reason = c.finished_by.removeprefix(CANCELLED_BY)
+                cancelled.append(Cancelled(*_who(c), c.finished_on, reason))
+            continue
         if c.finished:
             took = _took(c, holidays)
             if c.finished_on and start <= c.finished_on <= end:
@@ -127,6 +138,7 @@ def build_digest(
         tuple(finished),
         tuple(new),
         open_tasks,
+        cancelled=tuple(sorted(cancelled, key=lambda x: (x.on, x.name.casefold()))),
     )
 
 
@@ -261,12 +273,16 @@ def _groups(
     paused.sort(key=lambda p: (p.since or far_past, p.name.casefold()))
     handed_off.sort(key=lambda h: (h.since or far_past, h.name.casefold()))
     stalled.sort(key=lambda s: (-s.overdue_days, s.name.casefold()))
-    return tuple(
-        OwnerGroup(
-            owner,
-            tuple(p for p in paused if p.owner == owner),
-            tuple(h for h in handed_off if h.owner == owner),
-            tuple(s for s in stalled if s.owner == owner),
+    groups = []
+    for owner in owners:
+        theirs = tuple(s for s in stalled if s.owner == owner)
+        groups.append(
+            OwnerGroup(
+                owner,
+                tuple(p for p in paused if p.owner == owner),
+                tuple(h for h in handed_off if h.owner == owner),
+                theirs[:STALLED_LISTED],
+                max(0, len(theirs) - STALLED_LISTED),
+            )
         )
-        for owner in owners
-    )
+    return tuple(groups)

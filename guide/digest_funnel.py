@@ -2,7 +2,7 @@
 
 The digest's one batch get reads og-sends-archive whole (the steps of the journeys that ended)
 beside the tabs the tick reads; og-audit stays header-only: a journey closed as cancelled says
-so on its row (``funnel_journeys.CANCELLED_BY``). A missing archive tab, or a row of it that
+so on its row (``model.CANCELLED_BY``). A missing archive tab, or a row of it that
 cannot be read, is a problem the run reports, and the funnel counts what it can; the digest
 still goes.
 """

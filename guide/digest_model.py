@@ -62,6 +62,17 @@ class Finished:
 
 
 @dataclass(frozen=True)
+class Cancelled:
+    """Closed as cancelled: not a finish, so in neither the finished list nor its medians."""
+
+    customer_id: str
+    name: str
+    owner: str
+    on: date
+    reason: str  # as Close as cancelled stamped it: "not a fit (Sam)"
+
+
+@dataclass(frozen=True)
 class New:
     customer_id: str
     name: str
@@ -86,9 +97,10 @@ class OpenTask:
 @dataclass(frozen=True)
 class OwnerGroup:
     owner: str
-    paused: tuple[Paused, ...]
-    handed_off: tuple[HandedOff, ...]
-    stalled: tuple[Stalled, ...]
+    paused: tuple[Paused, ...]  # every one: a pause is never left out of a digest
+    handed_off: tuple[HandedOff, ...]  # every one, likewise
+    stalled: tuple[Stalled, ...]  # the longest overdue first, at most STALLED_LISTED
+    stalled_more: int = 0  # stalled customers of the owner not listed (og-triage has them)
 
 
 @dataclass(frozen=True)
@@ -121,7 +133,8 @@ class Digest:
     # Journeys started in the last 90 days, live and ended (guide.digest_funnel); None: the
     # digest was built without the archive, and shows no funnel.
     funnel: Funnel | None = None
+    cancelled: tuple[Cancelled, ...] = ()  # closed as cancelled this week
 
     @property
     def quiet(self) -> bool:
-        return not (self.groups or self.finished or self.new or self.tasks)
+        return not (self.groups or self.finished or self.new or self.tasks or self.cancelled)

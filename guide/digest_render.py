@@ -75,13 +75,15 @@ def _html_item(item: Item) -> str:
 
 def _html_sections(sections: list[Section]) -> str:
     out = ""
-    for heading, items in sections:
+    for section in sections:
         out += (
             f'<tr><td colspan="2" style="{FONT}padding:16px 0 6px;font-size:15px;'
-            f'font-weight:bold;color:{INK}">{_e(heading)} '
-            f'<span style="color:{MUTED};font-weight:normal">({len(items)})</span></td></tr>'
+            f'font-weight:bold;color:{INK}">{_e(section.heading)} '
+            f'<span style="color:{MUTED};font-weight:normal">({_e(section.shown)})</span></td></tr>'
         )
-        out += "".join(_html_item(item) for item in items)
+        out += "".join(_html_item(item) for item in section.items)
+        if section.more_line:
+            out += _full(f"{FONT}font-size:13px;color:{MUTED};padding:8px 0", _e(section.more_line))
     return out
 
 

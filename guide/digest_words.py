@@ -9,9 +9,19 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from guide.digest_funnel import FunnelRow, Loss, funnel_losses, funnel_rows
-from guide.digest_model import Digest, Finished, HandedOff, New, OpenTask, Paused, Stalled
+from guide.digest_model import (
+    Cancelled,
+    Digest,
+    Finished,
+    HandedOff,
+    New,
+    OpenTask,
+    Paused,
+    Stalled,
+)
 from guide.funnel import Funnel
 
 
@@ -74,6 +84,12 @@ def _finished(f: Finished, today: date, owner: bool) -> Item:
     return Item(f.name, detail + (f", owner {f.owner}" if owner else ""))
 
 
+def _cancelled(c: Cancelled, today: date, owner: bool) -> Item:
+    reason = f": {c.reason}" if c.reason else ""
+    whose = f", owner {c.owner}" if owner else ""
+    return Item(c.name, f"closed {day(c.on, today)}{reason}{whose}")
+
+
 def _new(n: New, today: date, owner: bool) -> Item:
     when = f"started {day(n.started_on, today)}" if n.started_on else "starts at the next tick"
     return Item(n.name, f"{when}, {n.plan} plan" + (f", owner {n.owner}" if owner else ""))
@@ -85,7 +101,28 @@ def _task(t: OpenTask, today: date) -> Item:
     return Item(t.name, f"{t.title} ({due}{who})", badge="overdue" if t.overdue else "")
 
 
-Section = tuple[str, list[Item]]
+class Section(NamedTuple):
+    heading: str
+    items: list[Item]
+    more: int = 0  # how many more than the items listed (only stalls are ever cut short)
+
+    @property
+    def shown(self) -> str:
+        return (
+            f"{len(self.items)} of {len(self.items) + self.more}"
+            if self.more
+            else str(len(self.items))
+        )
+
+    @property
+    def more_line(self) -> str:
+        """What stands for the rest, when not all are listed."""
+        if not self.more:
+            return ""
+        return (
+            f"…and {self.more} more, shorter stalls: og-triage lists every stalled customer, "
+            "worst first, and each has its flag in Slack."
+        )
 
 
 def sections_of(d: Digest) -> tuple[list[tuple[str, list[Section]]], list[Section]]:
@@ -93,17 +130,18 @@ def sections_of(d: Digest) -> tuple[list[tuple[str, list[Section]]], list[Sectio
     owners = []
     for g in d.groups:
         sections = [
-            ("Paused", [_paused(p, d.today) for p in g.paused]),
-            ("Handed off", [_handed_off(h, d.today) for h in g.handed_off]),
-            ("Stalled", [_stalled(s) for s in g.stalled]),
+            Section("Paused", [_paused(p, d.today) for p in g.paused]),
+            Section("Handed off", [_handed_off(h, d.today) for h in g.handed_off]),
+            Section("Stalled", [_stalled(s) for s in g.stalled], g.stalled_more),
         ]
-        owners.append((g.owner if d.grouped else "", [s for s in sections if s[1]]))
+        owners.append((g.owner if d.grouped else "", [s for s in sections if s.items]))
     team = [
-        ("Finished this week", [_finished(f, d.today, d.grouped) for f in d.finished]),
-        ("New this week", [_new(n, d.today, d.grouped) for n in d.new]),
-        ("Open tasks", [_task(t, d.today) for t in d.tasks]),
+        Section("Finished this week", [_finished(f, d.today, d.grouped) for f in d.finished]),
+        Section("Cancelled this week", [_cancelled(c, d.today, d.grouped) for c in d.cancelled]),
+        Section("New this week", [_new(n, d.today, d.grouped) for n in d.new]),
+        Section("Open tasks", [_task(t, d.today) for t in d.tasks]),
     ]
-    return owners, [s for s in team if s[1]]
+    return owners, [s for s in team if s.items]
 
 
 def title(d: Digest) -> str:
@@ -121,6 +159,7 @@ def subject(d: Digest) -> str:
 def headline(d: Digest) -> list[str]:
     n = d.numbers
     escalated = f" ({n.escalated} escalated)" if n.escalated else ""
+    cancelled = f", {len(d.cancelled)} cancelled" if d.cancelled else ""
     week_median = (
         f" (median {_days_f(n.median_days_this_week)})"
         if n.median_days_this_week is not None
@@ -134,7 +173,8 @@ def headline(d: Digest) -> list[str]:
     return [
         f"{n.active} active: {n.on_track} on track, {n.not_started} not started, "
         f"{n.stalled} stalled{escalated}, {n.paused} paused, {n.handed_off} handed off.",
-        f"This week: {n.finished_this_week} finished{week_median}, {n.new_this_week} new.",
+        f"This week: {n.finished_this_week} finished{week_median}{cancelled}, "
+        f"{n.new_this_week} new.",
         ninety,
     ]
 
@@ -243,13 +283,17 @@ def digest_text(d: Digest) -> str:
 
 def _text_sections(sections: list[Section]) -> list[str]:
     lines = []
-    for heading, items in sections:
-        lines.append(f"{heading} ({len(items)})")
-        for item in items:
+    for section in sections:
+        lines.append(f"{section.heading} ({section.shown})")
+        for item in section.items:
             badge = f" [{item.badge.upper()}]" if item.badge else ""
             lines.append(f"  * {item.name}: {item.detail}{badge}")
             lines += [f"    {x}".replace("\n", "\n    ") for x in item.extra]
             if item.resume_url:
                 lines.append(f"    Resume: {item.resume_url}")
+        if section.more_line:
+            lines += textwrap.wrap(
+                section.more_line, 76, initial_indent="  ", subsequent_indent="  "
+            )
         lines.append("")
     return lines

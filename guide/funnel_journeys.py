@@ -33,10 +33,9 @@ CANCELLED = "cancelled"
 REPLACED = "re-enrolled"
 
 # The audit action the flag's Close as cancelled writes (guide.actions.closing). A cancelled
-# journey's row is finished with 'finished by' beginning ``CANCELLED_BY``, which is how a read
-# without the audit (the report, the digest) knows it while it is the customer's journey.
+# journey's row is finished with 'finished by' beginning ``model.CANCELLED_BY``, which is how a
+# read without the audit (the report, the digest) knows it while it is the customer's journey.
 CANCEL_ACTION = "cancel"
-CANCELLED_BY = "cancelled: "
 
 
 class ArchivedSend(NamedTuple):
@@ -253,9 +252,7 @@ def journeys(
 
 
 def _closed_as_cancelled(customer: Customer | None) -> bool:
-    return (
-        customer is not None and customer.finished and customer.finished_by.startswith(CANCELLED_BY)
-    )
+    return customer is not None and customer.cancelled
 
 
 def _ended(journey_id: str, steps: dict[str, StepDays], past: Past) -> int:

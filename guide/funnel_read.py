@@ -49,7 +49,7 @@ def funnel_from_snapshot(
         zone = ZoneInfo(book.config.timezone)
         archive = read_past(snapshot[SENDS_ARCHIVE.name], zone, problems)
         # No audit: og-audit is the one tab that grows faster than the archive, and a journey
-        # closed as cancelled says so on its row (funnel_journeys.CANCELLED_BY).
+        # closed as cancelled says so on its row (model.CANCELLED_BY).
         today = team_time(now, book.config.timezone).date()
         end = end or today
         start = start or end - timedelta(days=DEFAULT_DAYS)

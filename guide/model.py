@@ -18,6 +18,11 @@ class Step:
     body: str
 
 
+# How 'finished by' begins for an onboarding closed as cancelled (Close as cancelled): a read
+# without the audit (the report, the digest) knows a cancellation from the row alone.
+CANCELLED_BY = "cancelled: "
+
+
 @dataclass(frozen=True, slots=True)  # a tick holds one per row: no dict each
 class Customer:
     row: int
@@ -38,6 +43,11 @@ class Customer:
     @property
     def name(self) -> str:
         return self.company or self.contact_name or self.customer_id
+
+    @property
+    def cancelled(self) -> bool:
+        """Ended by Close as cancelled rather than finished."""
+        return self.finished and self.finished_by.startswith(CANCELLED_BY)
 
     def journey_id(self, started_on: date | None = None) -> str:
         """A journey is one run of one plan: re-enrolling (new plan or start) starts a new one."""

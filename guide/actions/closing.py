@@ -14,19 +14,18 @@ from guide import commands
 from guide.actions.context import CustomerWork, Done
 from guide.actions.steps import send_once
 from guide.commands import ActionError, AlreadyDone
-from guide.model import Customer
+from guide.model import CANCELLED_BY, Customer
 from guide.ports import Email
 from guide.writes import finish
 
 REASONS = ("buyer's remorse", "not a fit", "other")
 REASON_LIMIT = 200
-CANCELLED = "cancelled: "  # how 'finished by' begins for a cancelled onboarding
 
 
 def cancel(unit: CustomerWork, command: commands.Cancel) -> Done:
     c, config = unit.customer, unit.book.config
     if c.finished:
-        ended = "was cancelled" if c.finished_by.startswith(CANCELLED) else "already finished"
+        ended = "was cancelled" if c.cancelled else "already finished"
         raise AlreadyDone(f"{c.name} {ended} on {c.finished_on or '?'} ({c.finished_by or '?'}).")
     reason = " ".join(command.reason.split())[:REASON_LIMIT]
     if not reason or reason == "other":
@@ -43,7 +42,7 @@ def cancel(unit: CustomerWork, command: commands.Cancel) -> Done:
         unit.state,
         command.by,
         unit.local,
-        finished_by=f"{CANCELLED}{reason} ({by})",
+        finished_by=f"{CANCELLED_BY}{reason} ({by})",
         action="cancel",
         detail=f"reason: {reason}{mailed}",
     )

@@ -15,14 +15,13 @@ from guide.calendar import business_days_between
 from guide.funnel import Funnel, GroupStats, StepStats, WeekPoint, percentile
 from guide.funnel_journeys import (
     CANCELLED,
-    CANCELLED_BY,
     FINISHED,
     REPLACED,
     RUNNING,
     ArchivedSend,
     cancelled_journeys,
 )
-from guide.model import Book, Customer, Step
+from guide.model import CANCELLED_BY, Book, Customer, Step
 from guide.trail import TrailEntry
 
 StepDates = tuple[date | None, date | None]

@@ -19,7 +19,7 @@ from guide.digest_model import Digest
 from guide.digest_render import digest_email
 from guide.digest_words import digest_text
 from guide.funnel import funnel
-from guide.model import Book
+from guide.model import CANCELLED_BY, Book
 from guide.reading import read_book
 from guide.stalls.model import Task
 from guide.tick import decide
@@ -174,6 +174,33 @@ def test_onboarding_time_is_business_days_from_start_to_finish_with_medians() ->
     assert [f.took_days for f in d.finished] == [15, 19]
     assert d.numbers.median_days_this_week == 17
     assert (d.numbers.median_days_90, d.numbers.finished_90) == (15, 3)
+
+
+def test_a_journey_closed_as_cancelled_is_not_a_finish_and_is_listed_as_cancelled() -> None:
+    # Given one customer finished this week and one closed as cancelled this week
+    cancelled_by = f"{CANCELLED_BY}not a fit (Sam)"
+    book = read_book(
+        snapshot(
+            [
+                customer("A", finished=True, **{"finished on": "2026-11-23"}),
+                customer(
+                    "B", finished=True, **{"finished on": "2026-11-25", "finished by": cancelled_by}
+                ),
+            ]
+        )
+    )
+    d = digest_of(book)
+    # Then only A finished, in the list and in the medians; B is listed as cancelled, why
+    assert [f.customer_id for f in d.finished] == ["A"]
+    assert (d.numbers.finished_this_week, d.numbers.finished_90) == (1, 1)
+    assert [(c.customer_id, c.on, c.reason) for c in d.cancelled] == [
+        ("B", date(2026, 11, 25), "not a fit (Sam)")
+    ]
+    text = digest_text(d)
+    assert "This week: 1 finished (median 15 business days), 1 cancelled, 0 new." in text
+    assert "Cancelled this week (1)\n  * B: closed 25 Nov: not a fit (Sam)" in text.replace(
+        "Company B", "B"
+    )
 
 
 def test_customers_are_grouped_by_owner_only_when_more_than_one_owner_has_someone_listed() -> None:

@@ -11,10 +11,9 @@ from typing import Any
 
 import pytest
 
-from guide.actions import closing
 from guide.funnel import Funnel, GroupStats, funnel, percentile
 from guide.funnel_journeys import ArchivedSend, read_archive
-from guide.model import Problem
+from guide.model import CANCELLED_BY, Problem
 from guide.reading import read_book
 from guide.trail import TrailEntry
 from sheets.schema import SENDS_ARCHIVE
@@ -155,7 +154,7 @@ def test_a_journey_closed_as_cancelled_counts_cancelled_from_its_row_without_the
     Close as cancelled stamps it), when the funnel is read without og-audit (as the report and
     the digest read it), then C2 is cancelled: neither finished nor late."""
     rows = customers()
-    rows[1]["finished by"] = f"{closing.CANCELLED}not a fit (Sam)"
+    rows[1]["finished by"] = f"{CANCELLED_BY}not a fit (Sam)"
     book = read_book(snapshot(rows, sends=LIVE))
     archive = read_archive(table(SENDS_ARCHIVE.name, ARCHIVE), UTC, [])
     o = funnel(book, archive, [], *NOV, today=TODAY).overall
