@@ -90,8 +90,13 @@ def _cell_json(value: Plain) -> str:
 
 def batch_body(requests: list[dict[str, Any]]) -> bytes:
     """The ``batchUpdate`` request body for ``requests`` (from ``batch_requests``), as bytes."""
-    parts = [_request_json(request) for request in requests]
-    return ('{"requests":[' + ",".join(parts) + "]}").encode("ascii")
+    # Bytes per request, joined once: never the whole body as text and as bytes at once.
+    parts = [b'{"requests":[']
+    for i, request in enumerate(requests):
+        parts.append(b"," if i else b"")
+        parts.append(_request_json(request).encode("ascii"))
+    parts.append(b"]}")
+    return b"".join(parts)
 
 
 def plain_requests(requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
