@@ -114,7 +114,7 @@ def plain_requests(requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _request_json(request: dict[str, Any]) -> str:
     ((kind, args),) = request.items()
     rows = args.get("rows")
-    if not isinstance(rows, Cells):
+    if not isinstance(rows, Cells):  # else "rows" is the first key (as batch_requests puts it)
         return json.dumps(request, separators=_COMPACT)
     rest = json.dumps({k: v for k, v in args.items() if k != "rows"}, separators=_COMPACT)
     return '{"' + kind + '":{"rows":' + rows.json() + "," + rest[1:] + "}"
@@ -162,8 +162,8 @@ def batch_requests(
             out.append(
                 {
                     "appendCells": {
+                        "rows": Cells(rows),  # first: batch_body writes it first
                         "sheetId": ids[plan.tab],
-                        "rows": Cells(rows),
                         "fields": "userEnteredValue",
                     }
                 }

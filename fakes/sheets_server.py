@@ -71,6 +71,9 @@ class FakeSheetsServer:
         self._books: dict[str, list[Sheet]] = {}
         self._faults: list[_Fault] = []
         self.counts: Counter[str] = Counter()
+        # The batchUpdate requests received, by kind ("updateCells": 3), and their bodies' bytes.
+        self.request_kinds: Counter[str] = Counter()
+        self.body_bytes = 0
         self.latency = 0.0
         self._httpd: ThreadingHTTPServer | None = None
         # Google's sheet ids are random and never reused; unique ids across the server make a
@@ -119,6 +122,8 @@ class FakeSheetsServer:
     def reset_counts(self) -> None:
         with self._lock:
             self.counts.clear()
+            self.request_kinds.clear()
+            self.body_bytes = 0
 
     def fail_next(
         self,
@@ -255,7 +260,13 @@ class FakeSheetsServer:
                 elif endpoint == "batchGet":
                     payload = batch_get(book_id, self._books[book_id], parse_qs(url.query))
                 else:
-                    sheets, replies = apply_requests(self._books[book_id], _json(body))
+                    parsed = _json(body)
+                    self.body_bytes += len(body)
+                    if isinstance(parsed, dict) and isinstance(parsed.get("requests"), list):
+                        self.request_kinds.update(
+                            next(iter(r), "") for r in parsed["requests"] if isinstance(r, dict)
+                        )
+                    sheets, replies = apply_requests(self._books[book_id], parsed)
                     self._books[book_id] = sheets
                     payload = {"spreadsheetId": book_id, "replies": replies}
             except BadRequest as bad:
