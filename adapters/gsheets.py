@@ -350,6 +350,12 @@ def _table(tab: str, values: list[list[Any]]) -> Table:
     if not values:
         return Table(tab, [], [])
     header = ["" if v is None else str(v) for v in values[0]]
-    # Google sends empty cells inside a row as ""; the local workbook has None. Make them agree.
-    rows = [[None if v == "" else v for v in row] for row in values[1:]]
+    # Google sends empty cells inside a row as ""; the local workbook has None. Make them agree,
+    # in the lists just parsed (a copy of a big tab would be held alongside them).
+    rows = values[1:]
+    for row in rows:
+        if "" in row:
+            for i, v in enumerate(row):
+                if v == "":
+                    row[i] = None
     return Table(tab, header, rows)
