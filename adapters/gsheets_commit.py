@@ -4,7 +4,7 @@ Values go as typed ``CellData`` (``stringValue`` and friends), which is RAW: a n
 ``=`` stays text. Requests are ordered so each one's row numbers are still right.
 
 A big commit carries a few hundred thousand cells, so their rows stay plain values (``Cells``)
-until ``batch_body`` writes them straight to JSON text: no ``CellData`` dict per cell, and no
+until ``batch_body`` writes them straight to JSON bytes: no ``CellData`` dict per cell, and no
 second pass of a general encoder over them. ``Cells.data`` is the same rows as the dicts Google
 documents; the tests hold the two to the same meaning.
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from io import BytesIO
 from json.encoder import encode_basestring_ascii
 from typing import Any
 
@@ -42,10 +43,15 @@ class Cells:
         """The rows as ``RowData`` dicts."""
         return [{"values": [_cell(v) for v in row]} for row in self.rows]
 
-    def json(self) -> str:
-        """``data()`` as compact JSON text."""
-        rows = ['{"values":[' + ",".join(map(_cell_json, row)) + "]}" for row in self.rows]
-        return "[" + ",".join(rows) + "]"
+    def write(self, out: BytesIO) -> None:
+        """``data()`` as compact JSON, a row at a time."""
+        comma = b""
+        out.write(b"[")
+        for row in self.rows:
+            out.write(comma)
+            out.write(('{"values":[' + ",".join(map(_cell_json, row)) + "]}").encode("ascii"))
+            comma = b","
+        out.write(b"]")
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Cells) and self.rows == other.rows
@@ -90,13 +96,25 @@ def _cell_json(value: Plain) -> str:
 
 def batch_body(requests: list[dict[str, Any]]) -> bytes:
     """The ``batchUpdate`` request body for ``requests`` (from ``batch_requests``), as bytes."""
-    # Bytes per request, joined once: never the whole body as text and as bytes at once.
-    parts = [b'{"requests":[']
+    # Written a row at a time into one buffer, whose bytes getvalue() hands over uncopied: the
+    # body is never held as text and as bytes, or as parts and as their join, at once.
+    out = BytesIO()
+    out.write(b'{"requests":[')
     for i, request in enumerate(requests):
-        parts.append(b"," if i else b"")
-        parts.append(_request_json(request).encode("ascii"))
-    parts.append(b"]}")
-    return b"".join(parts)
+        if i:
+            out.write(b",")
+        ((kind, args),) = request.items()
+        rows = args.get("rows")
+        if not isinstance(rows, Cells):
+            out.write(json.dumps(request, separators=_COMPACT).encode("ascii"))
+            continue
+        # "rows" is the first key (batch_requests puts it there), so the rest follow it.
+        rest = json.dumps({k: v for k, v in args.items() if k != "rows"}, separators=_COMPACT)
+        out.write(('{"' + kind + '":{"rows":').encode("ascii"))
+        rows.write(out)
+        out.write(("," + rest[1:] + "}").encode("ascii"))
+    out.write(b"]}")
+    return out.getvalue()
 
 
 def plain_requests(requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -109,15 +127,6 @@ def plain_requests(requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
             request = {kind: {**args, "rows": rows.data()}}
         out.append(request)
     return out
-
-
-def _request_json(request: dict[str, Any]) -> str:
-    ((kind, args),) = request.items()
-    rows = args.get("rows")
-    if not isinstance(rows, Cells):  # else "rows" is the first key (as batch_requests puts it)
-        return json.dumps(request, separators=_COMPACT)
-    rest = json.dumps({k: v for k, v in args.items() if k != "rows"}, separators=_COMPACT)
-    return '{"' + kind + '":{"rows":' + rows.json() + "," + rest[1:] + "}"
 
 
 def batch_requests(
