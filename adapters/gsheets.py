@@ -355,7 +355,5 @@ def _table(tab: str, values: list[list[Any]]) -> Table:
     rows = values[1:]
     for row in rows:
         if "" in row:
-            for i, v in enumerate(row):
-                if v == "":
-                    row[i] = None
+            row[:] = [None if v == "" else v for v in row]
     return Table(tab, header, rows)
