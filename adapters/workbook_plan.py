@@ -146,12 +146,16 @@ def plan_changes(snapshot: Snapshot, changes: Changes) -> list[TabPlan]:
             value.isoformat() if isinstance(value, date) else value
         )
     tab, tab_layout = "", None
+    names: tuple[str, ...] = ()
+    at: list[int] = []
     for append in changes.appends:
         if append.tab != tab or tab_layout is None:
-            tab, tab_layout = append.tab, layout(append.tab)
-        column = tab_layout.column
+            tab, tab_layout, names = append.tab, layout(append.tab), ()
+        if tuple(append.values) != names:  # a tab's appends mostly name the same columns
+            names = tuple(append.values)
+            at = [tab_layout.column(name) for name in names]
         # A row with nothing in it carries nothing; records() would skip it anyway.
-        named = {column(name): v for name, v in append.values.items()}
+        named = dict(zip(at, append.values.values(), strict=True))
         cells: dict[int, Plain] = {
             i: v.isoformat() if isinstance(v, date) else v
             for i, v in named.items()
@@ -159,10 +163,12 @@ def plan_changes(snapshot: Snapshot, changes: Changes) -> list[TabPlan]:
         }
         if cells:
             tab_layout.plan.appends.append(cells)
+    deleted: set[tuple[str, int]] = set()
     for delete in changes.deletes:
         tab_layout = layout(delete.tab)
         check_row(delete.tab, delete.row, "delete")
-        if delete.row not in tab_layout.plan.deletes:
+        if (delete.tab, delete.row) not in deleted:
+            deleted.add((delete.tab, delete.row))
             tab_layout.plan.deletes.append(delete.row)
     for tab_layout in layouts.values():
         tab_layout.plan.deletes.sort(reverse=True)
