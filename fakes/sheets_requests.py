@@ -9,7 +9,9 @@ Longer than most modules on purpose: it models each batchUpdate request kind the
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -23,7 +25,7 @@ from fakes.sheets_cells import (
     value_of,
 )
 
-__all__ = ["BadRequest", "Sheet", "apply_requests", "cell_json", "trim"]
+__all__ = ["BadRequest", "Sheet", "apply_requests", "cell_json", "collector_paused", "trim"]
 
 
 @dataclass
@@ -75,6 +77,22 @@ def apply_requests(sheets: list[Sheet], body: Any) -> tuple[list[Sheet], list[di
     replies = [batch.apply(i, request) for i, request in enumerate(requests)]
     batch.trim_copies()
     return batch.sheets, replies
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a body is parsed and applied: each of the
+    100,000s of containers a big body makes would otherwise count towards collections that walk
+    every cell the fake holds (millions, with the bench's workbooks), which took longer than the
+    work itself. A request makes no reference cycles. Left enabled if it was (another thread's
+    request may have paused it meanwhile)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class _Batch:

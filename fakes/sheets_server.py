@@ -23,7 +23,14 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from fakes.sheets_ranges import batch_get
-from fakes.sheets_requests import BadRequest, Sheet, apply_requests, cell_json, trim
+from fakes.sheets_requests import (
+    BadRequest,
+    Sheet,
+    apply_requests,
+    cell_json,
+    collector_paused,
+    trim,
+)
 from fakes.sheets_wire import Handler as _Handler
 from fakes.sheets_wire import Response, error_response, metadata, parse_json
 
@@ -240,15 +247,7 @@ class FakeSheetsServer:
                 elif endpoint == "batchGet":
                     payload = batch_get(book_id, self._books[book_id], parse_qs(url.query))
                 else:
-                    parsed = parse_json(body)
-                    self.body_bytes += len(body)
-                    if isinstance(parsed, dict) and isinstance(parsed.get("requests"), list):
-                        self.request_kinds.update(
-                            next(iter(r), "") for r in parsed["requests"] if isinstance(r, dict)
-                        )
-                    sheets, replies = apply_requests(self._books[book_id], parsed)
-                    self._books[book_id] = sheets
-                    payload = {"spreadsheetId": book_id, "replies": replies}
+                    payload = self._batch_update(book_id, body)
             except BadRequest as bad:
                 return error_response(400, str(bad))
             if fault is not None:  # applied, and answered as if it failed
@@ -256,6 +255,19 @@ class FakeSheetsServer:
         # Stored rows are never changed in place (a write replaces them), so dumping the
         # (possibly several MB) answer outside the lock is safe and keeps writers unblocked.
         return Response(200, json.dumps(payload, separators=(",", ":")).encode())
+
+    def _batch_update(self, book_id: str, body: bytes) -> dict[str, Any]:
+        with collector_paused():
+            parsed = parse_json(body)
+            self.body_bytes += len(body)
+            if isinstance(parsed, dict) and isinstance(parsed.get("requests"), list):
+                self.request_kinds.update(
+                    next(iter(r), "") for r in parsed["requests"] if isinstance(r, dict)
+                )
+            sheets, replies = apply_requests(self._books[book_id], parsed)
+            del parsed  # freed while paused: a collection would walk all its containers first
+        self._books[book_id] = sheets
+        return {"spreadsheetId": book_id, "replies": replies}
 
     def _take_fault(self, endpoint: str) -> _Fault | None:
         for fault in self._faults:
