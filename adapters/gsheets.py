@@ -19,9 +19,10 @@ from google.auth.transport.requests import AuthorizedSession
 from google.oauth2.service_account import Credentials
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
+from gspread.urls import SPREADSHEET_BATCH_UPDATE_URL
 
 from adapters import gsheets_format
-from adapters.gsheets_commit import NEW_SHEET_COLUMNS, SheetSize, batch_requests
+from adapters.gsheets_commit import NEW_SHEET_COLUMNS, SheetSize, batch_body, batch_requests
 from adapters.gsheets_format import filter_view
 from adapters.http_retry import mount_retry, sheets_retry
 from adapters.workbook_plan import (
@@ -131,12 +132,8 @@ class GoogleSheetsWorkbook:
         ids = self._sheet_ids(plans, sheets)
         if time.monotonic() - snapshot.taken_at >= self._verify_rows_after:
             self._check_fences(plans)
-        body = {"requests": batch_requests(plans, ids, sheets)}
-        self._call(
-            "commit",
-            lambda: self._http.batch_update(self.spreadsheet_id, body),
-            ambiguous=True,
-        )
+        body = batch_body(batch_requests(plans, ids, sheets))
+        self._call("commit", lambda: self._batch_update(body), ambiguous=True)
         for plan in plans:
             # Keep the cached grid in step, so the next commit does not grow it again.
             known = sheets.get(plan.tab)
@@ -158,8 +155,8 @@ class GoogleSheetsWorkbook:
         if not plans:
             return []
         ids = self._sheet_ids(plans, sheets)
-        body = {"requests": batch_requests(plans, ids, sheets)}
-        self._call("create tabs", lambda: self._http.batch_update(self.spreadsheet_id, body))
+        body = batch_body(batch_requests(plans, ids, sheets))
+        self._call("create tabs", lambda: self._batch_update(body))
         for plan in plans:
             known = sheets.get(plan.tab)
             if known is None:
@@ -243,6 +240,17 @@ class GoogleSheetsWorkbook:
                 )
             self._sheets = sheets
         return self._sheets
+
+    def _batch_update(self, body: bytes) -> Any:
+        """``HTTPClient.batch_update`` with the body already JSON (``batch_body``): gspread's own
+        request, session and retry, without a second encoding of a body of many MB."""
+        response = self._http.request(
+            "post",
+            SPREADSHEET_BATCH_UPDATE_URL % self.spreadsheet_id,
+            data=body,
+            headers={"Content-Type": "application/json"},
+        )
+        return response.json()
 
     def _sheet_ids(self, plans: list[TabPlan], sheets: dict[str, SheetSize]) -> dict[str, int]:
         ids: dict[str, int] = {}
@@ -342,6 +350,10 @@ def _table(tab: str, values: list[list[Any]]) -> Table:
     if not values:
         return Table(tab, [], [])
     header = ["" if v is None else str(v) for v in values[0]]
-    # Google sends empty cells inside a row as ""; the local workbook has None. Make them agree.
-    rows = [[None if v == "" else v for v in row] for row in values[1:]]
+    # Google sends empty cells inside a row as ""; the local workbook has None. Make them agree,
+    # in the lists just parsed (a copy of a big tab would be held alongside them).
+    rows = values[1:]
+    for row in rows:
+        if "" in row:
+            row[:] = [None if v == "" else v for v in row]
     return Table(tab, header, rows)

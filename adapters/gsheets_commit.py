@@ -2,24 +2,62 @@
 
 Values go as typed ``CellData`` (``stringValue`` and friends), which is RAW: a note starting with
 ``=`` stays text. Requests are ordered so each one's row numbers are still right.
+
+A big commit carries a few hundred thousand cells, so their rows stay plain values (``Cells``)
+until ``batch_body`` writes them straight to JSON bytes: no ``CellData`` dict per cell, and no
+second pass of a general encoder over them. ``Cells.data`` is the same rows as the dicts Google
+documents; the tests hold the two to the same meaning.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
+from io import BytesIO
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from adapters.workbook_plan import Plain, TabPlan
 from guide.ports import WorkbookError
 
 NEW_SHEET_ROWS, NEW_SHEET_COLUMNS = 1000, 26  # Google's default grid for a new tab
+_COMPACT = (",", ":")
 
 
 @dataclass
 class SheetSize:
     sheet_id: int
     columns: int  # the grid's column count: a cell beyond it is an error, so we grow it first
+
+
+class Cells:
+    """The rows of one ``updateCells`` or ``appendCells``, as plain values until encoded."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows: list[list[Plain]]) -> None:
+        self.rows = rows
+
+    def data(self) -> list[dict[str, Any]]:
+        """The rows as ``RowData`` dicts."""
+        return [{"values": [_cell(v) for v in row]} for row in self.rows]
+
+    def write(self, out: BytesIO) -> None:
+        """``data()`` as compact JSON, a row at a time."""
+        comma = b""
+        out.write(b"[")
+        for row in self.rows:
+            out.write(comma)
+            out.write(('{"values":[' + ",".join(map(_cell_json, row)) + "]}").encode("ascii"))
+            comma = b","
+        out.write(b"]")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Cells) and self.rows == other.rows
+
+    def __repr__(self) -> str:
+        return f"Cells({self.rows!r})"
 
 
 def _cell(value: Plain) -> dict[str, Any]:
@@ -32,6 +70,63 @@ def _cell(value: Plain) -> dict[str, Any]:
             raise WorkbookError(f"cannot write {value!r} to a sheet")
         return {"userEnteredValue": {"numberValue": value}}
     return {"userEnteredValue": {"stringValue": str(value)}}
+
+
+_STRING, _NUMBER, _END = (
+    '{"userEnteredValue":{"stringValue":',
+    '{"userEnteredValue":{"numberValue":',
+    "}}",
+)
+
+
+def _cell_json(value: Plain) -> str:
+    """``_cell(value)`` as JSON text, as ``json.dumps`` writes it (ASCII, compact)."""
+    kind = type(value)
+    if kind is str:
+        return _STRING + encode_basestring_ascii(value) + _END if value else "{}"  # type: ignore[arg-type]
+    if value is None:
+        return "{}"
+    if kind is int:
+        return _NUMBER + int.__repr__(value) + _END
+    if kind is float and math.isfinite(value):  # type: ignore[arg-type]
+        return _NUMBER + float.__repr__(value) + _END
+    # bool, a subclass of a plain type, or a float that cannot be written (raises).
+    return json.dumps(_cell(value), separators=_COMPACT)
+
+
+def batch_body(requests: list[dict[str, Any]]) -> bytes:
+    """The ``batchUpdate`` request body for ``requests`` (from ``batch_requests``), as bytes."""
+    # Written a row at a time into one buffer, whose bytes getvalue() hands over uncopied: the
+    # body is never held as text and as bytes, or as parts and as their join, at once.
+    out = BytesIO()
+    out.write(b'{"requests":[')
+    for i, request in enumerate(requests):
+        if i:
+            out.write(b",")
+        ((kind, args),) = request.items()
+        rows = args.get("rows")
+        if not isinstance(rows, Cells):
+            out.write(json.dumps(request, separators=_COMPACT).encode("ascii"))
+            continue
+        # "rows" is the first key (batch_requests puts it there), so the rest follow it.
+        rest = json.dumps({k: v for k, v in args.items() if k != "rows"}, separators=_COMPACT)
+        out.write(('{"' + kind + '":{"rows":').encode("ascii"))
+        rows.write(out)
+        out.write(("," + rest[1:] + "}").encode("ascii"))
+    out.write(b"]}")
+    return out.getvalue()
+
+
+def plain_requests(requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``requests`` with every ``Cells`` as the ``RowData`` dicts it stands for."""
+    out = []
+    for request in requests:
+        ((kind, args),) = request.items()
+        rows = args.get("rows")
+        if isinstance(rows, Cells):
+            request = {kind: {**args, "rows": rows.data()}}
+        out.append(request)
+    return out
 
 
 def batch_requests(
@@ -65,22 +160,19 @@ def batch_requests(
         if plan.new_headers:
             # New header cells are always one run at the right end (or the whole row).
             first = plan.new_headers[0][0]
-            cells = [_cell(name) for _, name in plan.new_headers]
-            out.append(_update(ids[plan.tab], 0, first, cells))
+            names: list[Plain] = [name for _, name in plan.new_headers]
+            out.append(_update(ids[plan.tab], 0, first, [names]))
     for plan in plans:
-        for row, column, values in _edit_runs(plan.edits):
-            out.append(_update(ids[plan.tab], row - 1, column, [_cell(v) for v in values]))
+        for row, column, values in edit_blocks(plan.edits):
+            out.append(_update(ids[plan.tab], row - 1, column, values))
     for plan in plans:
         if plan.appends:
-            rows = [
-                {"values": [_cell(cells.get(i)) for i in range(max(cells) + 1)]}
-                for cells in plan.appends
-            ]
+            rows = [[cells.get(i) for i in range(max(cells) + 1)] for cells in plan.appends]
             out.append(
                 {
                     "appendCells": {
+                        "rows": Cells(rows),  # first: batch_body writes it first
                         "sheetId": ids[plan.tab],
-                        "rows": rows,
                         "fields": "userEnteredValue",
                     }
                 }
@@ -98,24 +190,33 @@ def batch_requests(
 
 
 def _update(
-    sheet_id: int, row_index: int, column_index: int, cells: list[dict[str, Any]]
+    sheet_id: int, row_index: int, column_index: int, rows: list[list[Plain]]
 ) -> dict[str, Any]:
     start = {"sheetId": sheet_id, "rowIndex": row_index, "columnIndex": column_index}
-    return {
-        "updateCells": {"rows": [{"values": cells}], "fields": "userEnteredValue", "start": start}
-    }
+    return {"updateCells": {"rows": Cells(rows), "fields": "userEnteredValue", "start": start}}
 
 
-def _edit_runs(edits: dict[tuple[int, int], Plain]) -> list[tuple[int, int, list[Plain]]]:
-    """Edits of side-by-side cells of a row as one updateCells each: a smaller request body
-    (Google advises keeping it under ~2 MB) for the same cells."""
+def edit_blocks(
+    edits: dict[tuple[int, int], Plain],
+) -> list[tuple[int, int, list[list[Plain]]]]:
+    """Edits as (first row, first column, rows of values): side-by-side cells of a row are one
+    run, and runs of the same columns on adjacent rows one block, each block one updateCells.
+    Fewer requests make a smaller body for the same cells (Google advises under ~2 MB)."""
     runs: list[tuple[int, int, list[Plain]]] = []
     for (row, column), value in sorted(edits.items()):
         if runs and runs[-1][0] == row and runs[-1][1] + len(runs[-1][2]) == column:
             runs[-1][2].append(value)
         else:
             runs.append((row, column, [value]))
-    return runs
+    blocks: list[tuple[int, int, list[list[Plain]]]] = []
+    for row, column, values in runs:
+        if blocks:
+            top, left, above = blocks[-1]
+            if top + len(above) == row and left == column and len(above[0]) == len(values):
+                above.append(values)
+                continue
+        blocks.append((row, column, [values]))
+    return blocks
 
 
 def _runs(rows_descending: list[int]) -> list[tuple[int, int]]:

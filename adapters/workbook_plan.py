@@ -133,22 +133,42 @@ def plan_changes(snapshot: Snapshot, changes: Changes) -> list[TabPlan]:
                 f"{FIRST_DATA_ROW}..{table.last_row}"
             )
 
+    tab, last_row, tab_layout = "", 0, None  # the tab of the edit before: edits come in runs
     for edit in changes.edits:
-        tab_layout = layout(edit.tab)
-        check_row(edit.tab, edit.row, "edit")
+        if edit.tab != tab or tab_layout is None:
+            tab, tab_layout = edit.tab, layout(edit.tab)
+            last_row = snapshot.tables[tab].last_row
+        if not FIRST_DATA_ROW <= edit.row <= last_row:
+            check_row(edit.tab, edit.row, "edit")
+        value = edit.value
         # Later edits of the same cell win, as they would applied one after another.
-        tab_layout.plan.edits[(edit.row, tab_layout.column(edit.column))] = plain(edit.value)
+        tab_layout.plan.edits[(edit.row, tab_layout.column(edit.column))] = (
+            value.isoformat() if isinstance(value, date) else value
+        )
+    tab, tab_layout = "", None
+    names: tuple[str, ...] = ()
+    at: list[int] = []
     for append in changes.appends:
-        tab_layout = layout(append.tab)
-        cells = {tab_layout.column(name): plain(v) for name, v in append.values.items()}
-        cells = {i: v for i, v in cells.items() if v is not None and v != ""}
+        if append.tab != tab or tab_layout is None:
+            tab, tab_layout, names = append.tab, layout(append.tab), ()
+        if tuple(append.values) != names:  # a tab's appends mostly name the same columns
+            names = tuple(append.values)
+            at = [tab_layout.column(name) for name in names]
         # A row with nothing in it carries nothing; records() would skip it anyway.
+        named = dict(zip(at, append.values.values(), strict=True))
+        cells: dict[int, Plain] = {
+            i: v.isoformat() if isinstance(v, date) else v
+            for i, v in named.items()
+            if v is not None and v != ""
+        }
         if cells:
             tab_layout.plan.appends.append(cells)
+    deleted: set[tuple[str, int]] = set()
     for delete in changes.deletes:
         tab_layout = layout(delete.tab)
         check_row(delete.tab, delete.row, "delete")
-        if delete.row not in tab_layout.plan.deletes:
+        if (delete.tab, delete.row) not in deleted:
+            deleted.add((delete.tab, delete.row))
             tab_layout.plan.deletes.append(delete.row)
     for tab_layout in layouts.values():
         tab_layout.plan.deletes.sort(reverse=True)

@@ -9,13 +9,23 @@ Longer than most modules on purpose: it models each batchUpdate request kind the
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from fakes.sheets_cells import (
+    BadRequest,
+    cell_json,
+    check_fields,
+    put,
+    put_row,
+    trim,
+    value_of,
+)
 
-class BadRequest(Exception):
-    """Answered as HTTP 400 INVALID_ARGUMENT with this message."""
+__all__ = ["BadRequest", "Sheet", "apply_requests", "cell_json", "collector_paused", "trim"]
 
 
 @dataclass
@@ -57,24 +67,6 @@ class Sheet:
         )
 
 
-def cell_json(value: Any) -> Any:
-    """A value as Google stores it: numbers that are whole come back as integers."""
-    if value is None:
-        return ""
-    if isinstance(value, bool | str | int):
-        return value
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else value
-    raise TypeError(f"a sheet cell holds str, number or bool, not {value!r}")
-
-
-def trim(items: list[Any]) -> list[Any]:
-    """Drop trailing empty cells (of a row) or empty rows (of a sheet), in place, as Google does."""
-    while items and (items[-1] == "" or items[-1] == []):
-        items.pop()
-    return items
-
-
 def apply_requests(sheets: list[Sheet], body: Any) -> tuple[list[Sheet], list[dict[str, Any]]]:
     """Run every request of a batchUpdate body; return the new sheet list and the replies.
     Raises ``BadRequest`` (and changes nothing) if any request is bad."""
@@ -85,6 +77,22 @@ def apply_requests(sheets: list[Sheet], body: Any) -> tuple[list[Sheet], list[di
     replies = [batch.apply(i, request) for i, request in enumerate(requests)]
     batch.trim_copies()
     return batch.sheets, replies
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a body is parsed and applied: each of the
+    100,000s of containers a big body makes would otherwise count towards collections that walk
+    every cell the fake holds (millions, with the bench's workbooks), which took longer than the
+    work itself. A request makes no reference cycles. Left enabled if it was (another thread's
+    request may have paused it meanwhile)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class _Batch:
@@ -198,7 +206,7 @@ class _Batch:
         return {}
 
     def _update_cells(self, args: dict[str, Any], where: str) -> dict[str, Any]:
-        _check_fields(args, where)
+        check_fields(args, where)
         if ("start" in args) == ("range" in args):
             raise BadRequest(f"Invalid {where}: set exactly one of start and range")
         if "start" in args:
@@ -211,13 +219,18 @@ class _Batch:
             sheet = self.sheet(grid.get("sheetId", 0), where)
             r0, c0 = grid.get("startRowIndex", 0), grid.get("startColumnIndex", 0)
             r1, c1 = grid.get("endRowIndex"), grid.get("endColumnIndex")
+        if "start" in args:
+            for i, row_data in enumerate(args.get("rows") or []):
+                cells = [value_of(cell, where) for cell in row_data.get("values") or []]
+                put_row(sheet, r0 + i, c0, cells, where)
+            return {}
         covered: set[tuple[int, int]] = set()
         for i, row_data in enumerate(args.get("rows") or []):
             for j, cell in enumerate(row_data.get("values") or []):
                 r, c = r0 + i, c0 + j
                 if (r1 is not None and r >= r1) or (c1 is not None and c >= c1):
                     raise BadRequest(f"Invalid {where}: the rows do not fit in the range")
-                _put(sheet, r, c, _value(cell, where), where)
+                put(sheet, r, c, value_of(cell, where), where)
                 covered.add((r, c))
         if "range" in args:
             # Google clears the cells of the range that the rows do not cover.
@@ -225,19 +238,19 @@ class _Batch:
                 last = len(sheet.rows[r])
                 for c in range(c0, min(c1 if c1 is not None else last, last)):
                     if (r, c) not in covered:
-                        _put(sheet, r, c, "", where)
+                        put(sheet, r, c, "", where)
         return {}
 
     def _append_cells(self, args: dict[str, Any], where: str) -> dict[str, Any]:
-        _check_fields(args, where)
+        check_fields(args, where)
         sheet = self.sheet(args.get("sheetId", 0), where)
         trim(sheet.rows)
         start = len(sheet.rows)  # after the last row with data, like Google
         new_rows = args.get("rows") or []
         sheet.row_count = max(sheet.row_count, start + len(new_rows))  # rows grow; columns do not
         for i, row_data in enumerate(new_rows):
-            for j, cell in enumerate(row_data.get("values") or []):
-                _put(sheet, start + i, j, _value(cell, where), where)
+            cells = [value_of(cell, where) for cell in row_data.get("values") or []]
+            put_row(sheet, start + i, 0, cells, where)
         return {}
 
     def _delete_dimension(self, args: dict[str, Any], where: str) -> dict[str, Any]:
@@ -266,45 +279,3 @@ class _Batch:
         else:
             raise BadRequest(f"Invalid {where}: dimension must be ROWS or COLUMNS")
         return {}
-
-
-def _check_fields(args: dict[str, Any], where: str) -> None:
-    fields = str(args.get("fields") or "")
-    if not fields:
-        raise BadRequest(f"Invalid {where}: At least one field must be specified.")
-    if fields != "*" and "userEnteredValue" not in fields.split(","):
-        raise BadRequest(f"Invalid {where}: the fake writes userEnteredValue only")
-
-
-def _value(cell: Any, where: str) -> Any:
-    entered = cell.get("userEnteredValue") if isinstance(cell, dict) else None
-    if not entered:
-        return ""  # no value under fields=userEnteredValue clears the cell
-    if len(entered) != 1:
-        raise BadRequest(f"Invalid {where}: a value must set exactly one kind")
-    ((kind, value),) = entered.items()
-    if kind == "stringValue" and isinstance(value, str):
-        return value
-    if kind == "boolValue" and isinstance(value, bool):
-        return value
-    if kind == "numberValue" and isinstance(value, int | float) and not isinstance(value, bool):
-        return cell_json(value)
-    # formulaValue would be a live formula: the guide writes values only, never formulas.
-    raise BadRequest(f"Invalid {where}: the fake does not accept {kind}={value!r}")
-
-
-def _put(sheet: Sheet, r: int, c: int, value: Any, where: str) -> None:
-    if not (0 <= r < sheet.row_count and 0 <= c < sheet.column_count):
-        raise BadRequest(
-            f"Invalid {where}: Range ({sheet.title}!R{r + 1}C{c + 1}) exceeds grid limits. "
-            f"Max rows: {sheet.row_count}, max columns: {sheet.column_count}"
-        )
-    rows = sheet.rows
-    if r >= len(rows) or c >= len(rows[r]):
-        if value == "":
-            return  # clearing a cell that holds nothing
-        rows.extend([] for _ in range(r + 1 - len(rows)))
-    row = list(rows[r])  # a new list: readers outside the server lock may hold the old one
-    row.extend([""] * (c + 1 - len(row)))
-    row[c] = value
-    rows[r] = trim(row)

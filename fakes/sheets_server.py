@@ -4,8 +4,9 @@ In-memory spreadsheets; the three calls the workbook adapter makes (metadata, ``
 ``:batchUpdate``); Google's error shape; its all-or-nothing batchUpdate and grid limits; request
 counters; and fault injection (status codes, Retry-After, latency) for retry and timeout tests.
 
-Longer than most modules on purpose: a whole fake Sheets v4 API (values, batchUpdate, metadata,
-faults and counters) that the real gspread client is driven against.
+The batchUpdate requests are in ``fakes.sheets_requests``, the wire format (errors, metadata, the
+HTTP handler) in ``fakes.sheets_wire``, and the gspread client pointed at it in
+``fakes.sheets_client``.
 """
 
 from __future__ import annotations
@@ -16,30 +17,23 @@ import re
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field, replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass, replace
+from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-import requests
-from gspread.http_client import HTTPClient
-
-from adapters.gsheets import VERIFY_ROWS_AFTER_SECONDS, GoogleSheetsWorkbook
-from adapters.http_retry import mount_retry, sheets_retry
 from fakes.sheets_ranges import batch_get
-from fakes.sheets_requests import BadRequest, Sheet, apply_requests, cell_json, trim
+from fakes.sheets_requests import (
+    BadRequest,
+    Sheet,
+    apply_requests,
+    cell_json,
+    collector_paused,
+    trim,
+)
+from fakes.sheets_wire import Handler as _Handler
+from fakes.sheets_wire import Response, error_response, metadata, parse_json
 
-GOOGLE_API = "https://sheets.googleapis.com"
-_STATUS = {
-    400: ("INVALID_ARGUMENT", "Invalid request."),
-    403: ("PERMISSION_DENIED", "The caller does not have permission"),
-    404: ("NOT_FOUND", "Requested entity was not found."),
-    429: ("RESOURCE_EXHAUSTED", "Quota exceeded for quota metric 'Requests'."),
-    500: ("INTERNAL", "Internal error encountered."),
-    502: ("UNAVAILABLE", "Bad gateway."),
-    503: ("UNAVAILABLE", "The service is currently unavailable."),
-    504: ("DEADLINE_EXCEEDED", "The request timed out."),
-}
 _ROUTES = (
     ("GET", re.compile(r"^/v4/spreadsheets/([^/:]+)/values:batchGet$"), "batchGet"),
     ("POST", re.compile(r"^/v4/spreadsheets/([^/:]+):batchUpdate$"), "batchUpdate"),
@@ -56,13 +50,6 @@ class _Fault:
     after_applying: bool = False  # a batchUpdate applied in full, then answered with the error
 
 
-@dataclass
-class _Response:
-    status: int
-    body: bytes
-    headers: dict[str, str] = field(default_factory=dict)
-
-
 class FakeSheetsServer:
     """Use as ``with FakeSheetsServer() as server:``; ``server.url`` is its base URL."""
 
@@ -71,6 +58,9 @@ class FakeSheetsServer:
         self._books: dict[str, list[Sheet]] = {}
         self._faults: list[_Fault] = []
         self.counts: Counter[str] = Counter()
+        # The batchUpdate requests received, by kind ("updateCells": 3), and their bodies' bytes.
+        self.request_kinds: Counter[str] = Counter()
+        self.body_bytes = 0
         self.latency = 0.0
         self._httpd: ThreadingHTTPServer | None = None
         # Google's sheet ids are random and never reused; unique ids across the server make a
@@ -119,6 +109,8 @@ class FakeSheetsServer:
     def reset_counts(self) -> None:
         with self._lock:
             self.counts.clear()
+            self.request_kinds.clear()
+            self.body_bytes = 0
 
     def fail_next(
         self,
@@ -224,7 +216,7 @@ class FakeSheetsServer:
 
     # -- the API -------------------------------------------------------------------------------
 
-    def handle(self, method: str, target: str, body: bytes) -> _Response:
+    def handle(self, method: str, target: str, body: bytes) -> Response:
         url = urlsplit(target)
         path = unquote(url.path)
         for verb, pattern, name in _ROUTES:
@@ -233,7 +225,7 @@ class FakeSheetsServer:
                 endpoint, book_id = name, match.group(1)
                 break
         else:
-            return _error(404, f"fake Sheets API: no route for {method} {path}")
+            return error_response(404, f"fake Sheets API: no route for {method} {path}")
         with self._lock:
             self.counts[endpoint] += (
                 1  # counted on arrival, so a request the client gave up on counts
@@ -243,28 +235,39 @@ class FakeSheetsServer:
         with self._lock:
             fault = self._take_fault(endpoint)
             if fault is not None and not fault.after_applying:
-                response = _error(fault.status)
+                response = error_response(fault.status)
                 if fault.retry_after is not None:
                     response.headers["Retry-After"] = str(fault.retry_after)
                 return response
             if book_id not in self._books:
-                return _error(404)
+                return error_response(404)
             try:
                 if endpoint == "metadata":
-                    payload: Any = _metadata(book_id, self._books[book_id])
+                    payload: Any = metadata(book_id, self._books[book_id])
                 elif endpoint == "batchGet":
                     payload = batch_get(book_id, self._books[book_id], parse_qs(url.query))
                 else:
-                    sheets, replies = apply_requests(self._books[book_id], _json(body))
-                    self._books[book_id] = sheets
-                    payload = {"spreadsheetId": book_id, "replies": replies}
+                    payload = self._batch_update(book_id, body)
             except BadRequest as bad:
-                return _error(400, str(bad))
+                return error_response(400, str(bad))
             if fault is not None:  # applied, and answered as if it failed
-                return _error(fault.status)
+                return error_response(fault.status)
         # Stored rows are never changed in place (a write replaces them), so dumping the
         # (possibly several MB) answer outside the lock is safe and keeps writers unblocked.
-        return _Response(200, json.dumps(payload, separators=(",", ":")).encode())
+        return Response(200, json.dumps(payload, separators=(",", ":")).encode())
+
+    def _batch_update(self, book_id: str, body: bytes) -> dict[str, Any]:
+        with collector_paused():
+            parsed = parse_json(body)
+            self.body_bytes += len(body)
+            if isinstance(parsed, dict) and isinstance(parsed.get("requests"), list):
+                self.request_kinds.update(
+                    next(iter(r), "") for r in parsed["requests"] if isinstance(r, dict)
+                )
+            sheets, replies = apply_requests(self._books[book_id], parsed)
+            del parsed  # freed while paused: a collection would walk all its containers first
+        self._books[book_id] = sheets
+        return {"spreadsheetId": book_id, "replies": replies}
 
     def _take_fault(self, endpoint: str) -> _Fault | None:
         for fault in self._faults:
@@ -277,98 +280,18 @@ class FakeSheetsServer:
         return None
 
 
-def _json(body: bytes) -> Any:
-    try:
-        return json.loads(body or b"{}")
-    except ValueError as error:
-        raise BadRequest(f"Invalid JSON payload received. {error}") from error
+# The client side lives in fakes.sheets_client; tests import it from here, as before.
+from fakes.sheets_client import (  # noqa: E402
+    GOOGLE_API,
+    LoopbackSession,
+    gspread_workbook,
+    sheets_session,
+)
 
-
-def _error(status: int, message: str | None = None) -> _Response:
-    name, default = _STATUS.get(status, ("UNKNOWN", "Error."))
-    error = {"error": {"code": status, "message": message or default, "status": name}}
-    return _Response(status, json.dumps(error).encode())
-
-
-def _metadata(book_id: str, sheets: list[Sheet]) -> dict[str, Any]:
-    return {
-        "spreadsheetId": book_id,
-        "properties": {"title": book_id},
-        "sheets": [
-            {
-                "properties": s.properties(),
-                **({"filterViews": s.filter_views} if s.filter_views else {}),
-                "protectedRanges": [dict(p) for p in s.protected],
-                "developerMetadata": [dict(m) for m in s.metadata],
-            }
-            for s in sheets
-        ],
-    }
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server_fake: FakeSheetsServer
-    protocol_version = "HTTP/1.1"  # keep-alive, like Google: a tick reuses one connection
-
-    def do_GET(self) -> None:
-        self._serve("GET")
-
-    def do_POST(self) -> None:
-        self._serve("POST")
-
-    def _serve(self, method: str) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        response = self.server_fake.handle(method, self.path, body)
-        try:
-            self.send_response(response.status)
-            for name, value in response.headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Type", "application/json; charset=UTF-8")
-            self.send_header("Content-Length", str(len(response.body)))
-            self.end_headers()
-            self.wfile.write(response.body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up (a timeout test): nobody is left to answer
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # keep test output quiet
-
-
-class LoopbackSession(requests.Session):
-    """A session that sends gspread's absolute Google URLs to the fake server instead."""
-
-    def __init__(self, base_url: str) -> None:
-        super().__init__()
-        self.base_url = base_url
-
-    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
-        target = url.decode() if isinstance(url, bytes) else url
-        if target.startswith(GOOGLE_API):
-            target = self.base_url + target[len(GOOGLE_API) :]
-        return super().request(
-            method if isinstance(method, str) else method.decode(), target, *args, **kwargs
-        )
-
-
-def sheets_session(server: FakeSheetsServer, *, attempts: int = 5) -> requests.Session:
-    """The production retry, with backoff too small to slow a test down."""
-    retry = sheets_retry(
-        attempts=attempts, backoff_factor=0.001, backoff_max=0.01, retry_after_max=1
-    )
-    return mount_retry(LoopbackSession(server.url), retry)
-
-
-def gspread_workbook(
-    server: FakeSheetsServer,
-    spreadsheet_id: str,
-    *,
-    timeout: tuple[float, float] = (2.0, 10.0),
-    attempts: int = 5,
-    verify_rows_after: float = VERIFY_ROWS_AFTER_SECONDS,
-) -> GoogleSheetsWorkbook:
-    """The real adapter over the real gspread ``HTTPClient``, talking to ``server``."""
-    http = HTTPClient(auth=None, session=sheets_session(server, attempts=attempts))  # type: ignore[arg-type]
-    return GoogleSheetsWorkbook(
-        spreadsheet_id, http, timeout=timeout, verify_rows_after=verify_rows_after
-    )
+__all__ = [
+    "GOOGLE_API",
+    "FakeSheetsServer",
+    "LoopbackSession",
+    "gspread_workbook",
+    "sheets_session",
+]

@@ -132,17 +132,29 @@ class _Ahead:
 
 
 def rewrite(changes: Changes, table: Table | None, rows: list[dict[str, CellValue]]) -> None:
-    """og-triage holding ``rows``, in ``changes``: each old row overwritten in place (only the
-    cells that differ, so an unchanged portfolio costs no cells), new rows appended, leftover
-    rows deleted. A missing tab is made by the append, with the schema's header."""
+    """og-triage holding ``rows``, in ``changes``: each old row overwritten in place, new rows
+    appended, leftover rows deleted. A missing tab is made by the append, with the schema's
+    header. Of an old row, the cells from the first that differs to the last are set (an
+    unchanged row costs nothing): one span of a row is one update, where the changed cells
+    alone would be one each, and the tab is the guide's to rewrite."""
     old = table.rows if table is not None and table.exists else []
     pos = table.positions() if table is not None and table.exists else {}
     for offset, row in enumerate(rows[: len(old)]):
         raw = old[offset]
+        width = len(raw)
+        differ = []
         for column, value in row.items():
             i = pos.get(column)
-            if i is None or not _same(raw[i] if i < len(raw) else None, value):
+            if i is None:
                 changes.set(TRIAGE.name, FIRST_DATA_ROW + offset, column, value)
+            elif not _same(raw[i] if i < width else None, value):
+                differ.append(i)
+        if differ:
+            first, last = min(differ), max(differ)
+            for column, value in row.items():
+                i = pos.get(column)
+                if i is not None and first <= i <= last:
+                    changes.set(TRIAGE.name, FIRST_DATA_ROW + offset, column, value)
     for row in rows[len(old) :]:
         changes.append(TRIAGE.name, row)
     for offset in range(len(rows), len(old)):
