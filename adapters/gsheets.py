@@ -6,6 +6,11 @@ One read is one ``values:batchGet`` (plus one metadata fetch per instance); one 
 
 The requests a commit sends are built in ``adapters.gsheets_commit``; formatting and filter
 views in ``adapters.gsheets_format``.
+
+About 360 lines: every call the port makes (the read, the commit with its keys-only fence
+check, and setup's tabs, formats and filter views) shares one client, one error translation
+(``_call``) and one cached sheet list, so they stay on one class; what each call sends is
+built in the modules above.
 """
 
 from __future__ import annotations

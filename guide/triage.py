@@ -10,7 +10,7 @@ intelligence: the tick hands over its plan (the assessments its decision made, t
 bounced) and the stall tabs it read, so nothing is assessed twice; a stalled customer's days
 stalled are then the engine's (the segment's expected days). ``rewrite`` turns the rows into
 the tick's one write: the old rows overwritten where they differ, leftovers deleted.
-About 280 lines: the rows, what the tick's own write changes about them, their rewrite and the
+About 310 lines: the rows, what the tick's own write changes about them, their rewrite and the
 filter views are one tab's story, told in one place.
 """
 
