@@ -17,15 +17,9 @@ from app import bootstrap
 from app.server import ROUTES, serve_in_background
 from fakes.slack_signing import SlackWithResponses, block_actions, form_body, signed_headers
 from guide.messages import action_value
-from tests.integration.endpoints import NOW, SECRET, TOKEN, Demo, flag_for, make_demo
+from tests.integration.endpoints import NOW, SECRET, Demo, flag_for, make_demo
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
-
-
-@pytest.fixture
-def slack() -> Iterator[SlackWithResponses]:
-    with SlackWithResponses(token=TOKEN) as server:
-        yield server
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -31,21 +30,10 @@ from fakes.slack_signing import (
 )
 from guide.actions import perform
 from guide.ports import Ports, WorkbookError
-from tests.integration.endpoints import NOW, SECRET, TOKEN, Demo, flag_for, make_demo
+from tests.integration.endpoints import NOW, SECRET, TOKEN, Demo, flag_for
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 CONTEXT = LocalContext("SlackActionsFunction")
-
-
-@pytest.fixture
-def slack() -> Iterator[SlackWithResponses]:
-    with SlackWithResponses(token=TOKEN) as server:
-        yield server
-
-
-@pytest.fixture
-def demo(tmp_path: Path, slack: SlackWithResponses) -> Demo:
-    return make_demo(tmp_path / "demo", slack.api_url)
 
 
 def make_endpoint(slack: SlackWithResponses, ports: Ports, **options: Any) -> SlackEndpoint:

@@ -4,8 +4,6 @@ a view changed, after an action, and when its owner opens it (a signed Events AP
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,22 +16,11 @@ from app.slack_home import refresh_homes, refreshing_homes
 from fakes.slack_signing import SlackWithResponses, signed_event
 from guide.actions import perform
 from guide.tick.decide import decide
-from tests.integration.endpoints import NOW, SECRET, TODAY, TOKEN, Demo, flag_for, make_demo
+from tests.integration.endpoints import NOW, SECRET, TODAY, TOKEN, Demo, flag_for
 from tests.integration.slack_requests import app_home_opened, signed_json
 from tests.integration.test_slack_actions import press, send
 
 SAM, ALEX, MORGAN = "U01SAMRIVERA", "U02ALEXCHEN", "U03MORGAN"
-
-
-@pytest.fixture
-def slack() -> Iterator[SlackWithResponses]:
-    with SlackWithResponses(token=TOKEN) as server:
-        yield server
-
-
-@pytest.fixture
-def demo(tmp_path: Path, slack: SlackWithResponses) -> Demo:
-    return make_demo(tmp_path / "demo", slack.api_url)
 
 
 @pytest.fixture

@@ -7,30 +7,17 @@ rest Sam's), the fake Slack Web API, and the endpoint as Slack reaches it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from app.slack_endpoint import SlackEndpoint
 from fakes.slack_signing import SlackWithResponses, block_actions, signed_event
-from tests.integration.endpoints import SECRET, TOKEN, Demo, make_demo
+from tests.integration.endpoints import SECRET, Demo
 from tests.integration.slack_requests import slash_command
 from tests.integration.test_slack_actions import make_endpoint, send
 
 SAM, ALEX, MORGAN = "U01SAMRIVERA", "U02ALEXCHEN", "U03MORGAN"
-
-
-@pytest.fixture
-def slack() -> Iterator[SlackWithResponses]:
-    with SlackWithResponses(token=TOKEN) as server:
-        yield server
-
-
-@pytest.fixture
-def demo(tmp_path: Path, slack: SlackWithResponses) -> Demo:
-    return make_demo(tmp_path / "demo", slack.api_url)
 
 
 @pytest.fixture

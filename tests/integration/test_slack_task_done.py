@@ -8,23 +8,20 @@ opened its intervention task, T-C005-20261123, in og-tasks.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from slack_sdk import WebClient
 
 from adapters.xlsx_workbook import XlsxWorkbook
 from app.function_url import LocalContext
-from app.slack_app import build_app
 from app.slack_endpoint import SlackEndpoint
 from fakes.slack_signing import SlackWithResponses, block_actions, signed_event
 from guide import cells
 from guide.actions import perform
 from guide.commands import Pause, Resume, Undo
 from guide.workbook import Changes
-from tests.integration.endpoints import NOW, SECRET, TOKEN, Demo, flag_for, make_demo
+from tests.integration.endpoints import NOW, SECRET, Demo, flag_for
+from tests.integration.test_slack_actions import make_endpoint
 
 CONTEXT = LocalContext("SlackActionsFunction")
 SAM = {"id": "U01SAMRIVERA", "username": "sam", "name": "sam", "team_id": "T0001"}
@@ -33,28 +30,8 @@ TASK = "T-C005-20261123"
 
 
 @pytest.fixture
-def slack() -> Iterator[SlackWithResponses]:
-    with SlackWithResponses(token=TOKEN) as server:
-        yield server
-
-
-@pytest.fixture
-def demo(tmp_path: Path, slack: SlackWithResponses) -> Demo:
-    return make_demo(tmp_path / "demo", slack.api_url)
-
-
-@pytest.fixture
 def endpoint(slack: SlackWithResponses, demo: Demo) -> SlackEndpoint:
-    client = WebClient(token=TOKEN, base_url=slack.api_url)
-    app = build_app(
-        client,
-        SECRET,
-        team_id="T0001",
-        ports=lambda: demo.ports,
-        perform=perform,
-        clock=lambda: NOW,
-    )
-    return SlackEndpoint(app, SECRET, in_lambda=False)
+    return make_endpoint(slack, demo.ports)
 
 
 def send(endpoint: SlackEndpoint, payload: dict[str, Any]) -> dict[str, Any]:

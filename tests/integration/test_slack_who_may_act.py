@@ -8,9 +8,7 @@ test_slack_actions.py. The demo's og-config: team Sam Rivera (U01SAMRIVERA) and 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,7 +26,7 @@ from fakes.slack_signing import (
     view_submission,
 )
 from guide.actions import perform
-from tests.integration.endpoints import NOW, SECRET, TOKEN, Demo, flag_for, make_demo
+from tests.integration.endpoints import NOW, SECRET, TOKEN, Demo, flag_for
 
 CONTEXT = LocalContext("SlackActionsFunction")
 SAM = {"id": "U01SAMRIVERA", "username": "sam", "name": "sam", "team_id": "T0001"}
@@ -45,17 +43,6 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
-
-
-@pytest.fixture
-def slack() -> Iterator[SlackWithResponses]:
-    with SlackWithResponses(token=TOKEN) as server:
-        yield server
-
-
-@pytest.fixture
-def demo(tmp_path: Path, slack: SlackWithResponses) -> Demo:
-    return make_demo(tmp_path / "demo", slack.api_url)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ payloads to the workbook, the outbox and back (the demo workbook, the fake Slack
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import datetime
 from email import policy
 from email.parser import BytesParser
@@ -22,21 +21,10 @@ from guide.actions import perform
 from guide.commands import Undo
 from guide.workbook import Changes
 from sheets.schema import ACTIVITY, AUDIT, CONFIG, SENDS_ARCHIVE, TASKS
-from tests.integration.endpoints import NOW, SECRET, TOKEN, Demo, make_demo
+from tests.integration.endpoints import NOW, SECRET, Demo
 from tests.integration.test_slack_actions import make_endpoint, opened_view, press, send
 
 Endpoint = Any
-
-
-@pytest.fixture
-def slack() -> Iterator[SlackWithResponses]:
-    with SlackWithResponses(token=TOKEN) as server:
-        yield server
-
-
-@pytest.fixture
-def demo(tmp_path: Path, slack: SlackWithResponses) -> Demo:
-    return make_demo(tmp_path / "demo", slack.api_url)
 
 
 @pytest.fixture
