@@ -236,7 +236,9 @@ def _landed(workbook: Workbook, commit_id: str, error: WorkbookError) -> bool:
 def no_collection_pauses() -> Iterator[None]:
     """A tick or a digest builds hundreds of thousands of short-lived, acyclic objects from the
     snapshot. CPython's cyclic collector would walk them again and again as they pile up, making
-    a large tick super-linear; reference counting frees them anyway. Collect once at the end."""
+    a large tick super-linear; reference counting frees them anyway. No collection is forced at
+    the end either: the snapshot and the plan are still alive there, and walking them found
+    nothing to free (3.7% of a 10k tick in a py-spy profile); the collector simply resumes."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -244,4 +246,3 @@ def no_collection_pauses() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-        gc.collect()
