@@ -50,6 +50,18 @@ SHOWN = 10  # blockers or interventions listed on a flag; the rest are counted
 UNDO: Button = ("og_undo", "Undo", None)
 
 
+def buttons_for(finished: bool, paused: bool, handed_off_to: str) -> tuple[Button, ...]:
+    """The flag's buttons for a customer in this state: none once finished, Resume while
+    paused, Clear hand-off while handed off, else the flag's own."""
+    if finished:
+        return ()
+    if paused:
+        return (RESUME,)
+    if handed_off_to:
+        return (CLEAR_HAND_OFF,)
+    return FLAG_BUTTONS
+
+
 def action_value(customer_id: str, journey_id: str, step_id: str) -> str:
     """What a flag's buttons carry. Over Slack's limit, only the customer: a press then acts on
     their current journey, as digest buttons do."""

@@ -36,6 +36,7 @@ from guide.flag_blocks import (
     Button,
     action_value,
     actions_block,
+    buttons_for,
     flag_blocks,
 )
 from guide.model import Customer, Step
@@ -65,6 +66,7 @@ __all__ = [
     "Button",
     "action_value",
     "actions_block",
+    "buttons_for",
     "escalation_blocks",
     "flag_blocks",
     "mrkdwn",

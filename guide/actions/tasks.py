@@ -103,7 +103,7 @@ def task_done(unit: CustomerWork, command: commands.TaskDone) -> Done:
     return Done(
         f"Marked {c.name}'s {what} done: {titles}.",
         flag=f"{what} done by {by} at {unit.when}: {titles}",
-        buttons=buttons_for(c),
+        buttons=messages.buttons_for(c.finished, c.paused, c.handed_off_to),
     )
 
 
@@ -118,17 +118,6 @@ def _nothing_open(c: Customer, tasks: list[TaskRow]) -> ActionError:
         f"{c.name}'s task '{last.title or last.task_id}' is already {last.status or DONE}"
         f"{by}{at}; nothing was changed."
     )
-
-
-def buttons_for(c: Customer) -> tuple[messages.Button, ...]:
-    """The flag's buttons for the customer as they stand (a task says nothing about holds)."""
-    if c.finished:
-        return ()
-    if c.paused:
-        return (messages.RESUME,)
-    if c.handed_off_to:
-        return (messages.CLEAR_HAND_OFF,)
-    return messages.FLAG_BUTTONS
 
 
 def offer_task_done(unit: CustomerWork, done: Done) -> Done:

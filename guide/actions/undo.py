@@ -103,10 +103,8 @@ def _already_out(entry: TrailEntry, email: str) -> str:
 def _buttons(customer: dict[str, Any]) -> tuple[messages.Button, ...]:
     """The flag's buttons for the customer as the undo leaves them (Task done, when a task is
     open, is added by ``guide.actions.tasks.offer_task_done``)."""
-    if customer.get("finished"):
-        return ()
-    if customer.get("paused"):
-        return (messages.RESUME,)
-    if customer.get("handed_off_to"):
-        return (messages.CLEAR_HAND_OFF,)
-    return messages.FLAG_BUTTONS
+    return messages.buttons_for(
+        bool(customer.get("finished")),
+        bool(customer.get("paused")),
+        str(customer.get("handed_off_to") or ""),
+    )
