@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 
 from guide.workbook import CellValue
 
@@ -164,14 +165,10 @@ def stamp(value: datetime) -> str:
     # and strftime is slow. Only naive ones are remembered: two aware moments of one instant
     # in different zones are equal keys but stamp differently.
     if getattr(value, "tzinfo", None) is None:  # a date has none either
-        found = _STAMPS.get(value)
-        if found is None:
-            if len(_STAMPS) >= _STAMPS_KEPT:
-                _STAMPS.clear()
-            found = _STAMPS[value] = value.strftime("%Y-%m-%d %H:%M")
-        return found
+        return _naive_stamp(value)
     return value.strftime("%Y-%m-%d %H:%M")
 
 
-_STAMPS: dict[datetime, str] = {}
-_STAMPS_KEPT = 4096
+@lru_cache(maxsize=4096)
+def _naive_stamp(value: datetime) -> str:
+    return value.strftime("%Y-%m-%d %H:%M")
