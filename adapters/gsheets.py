@@ -42,7 +42,7 @@ from guide.workbook import Changes, Snapshot, Table
 from sheets.schema import TabFormat
 
 if TYPE_CHECKING:
-    from guide.triage import TriageView
+    from guide.triage_views import TriageView
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds: a Lambda must not hang on a socket

@@ -18,7 +18,7 @@ from adapters.workbook_plan import header_positions
 from sheets.schema import TabFormat, normalize_header
 
 if TYPE_CHECKING:
-    from guide.triage import TriageView
+    from guide.triage_views import TriageView
 
 MARKER = "og-validation"
 FIELDS = (

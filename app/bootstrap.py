@@ -15,7 +15,7 @@ from guide.ports import Ledger, Lock, Mailer, Notifier, Ports, Workbook
 from guide.tick.plan import TickPlan
 
 if TYPE_CHECKING:  # every handler imports this module; only the digest draws a funnel
-    from guide.funnel import Funnel
+    from guide.funnel_model import Funnel
 
 LEDGER_DAYS = 30
 # Enough to hide SES and Slack latency; few enough to stay near their rate limits, whose

@@ -12,7 +12,7 @@ import io
 from pathlib import Path
 from typing import IO, Any
 
-from guide.funnel import Funnel, GroupStats
+from guide.funnel_model import Funnel, GroupStats
 
 BLUE, ORANGE, GREY, INK = "#2563eb", "#ea580c", "#6b7280", "#111827"
 MOST_PLANS = 3  # more panels than this would not fit a mail client's screen

@@ -9,7 +9,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from guide.funnel import Funnel, GroupStats, StepStats
+from guide.funnel_model import Funnel, GroupStats, StepStats
 
 
 def _pct(rate: float | None) -> str:

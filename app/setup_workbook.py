@@ -17,7 +17,7 @@ from typing import Protocol, runtime_checkable
 from guide.config import KEYS, allowed, read_config
 from guide.ports import Workbook
 from guide.stalls import defaults
-from guide.triage import TriageView, triage_views
+from guide.triage_views import TriageView, triage_views
 from guide.workbook import CellValue, Changes
 from sheets.schema import (
     CONFIG,

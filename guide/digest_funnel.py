@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from guide.funnel import Funnel, GroupStats, StepStats, funnel
+from guide.funnel import funnel
 from guide.funnel_journeys import Past, read_past
+from guide.funnel_model import Funnel, GroupStats, StepStats
 from guide.model import Book, Problem
 from guide.ports import Ports
 from guide.unit_of_work import structural_problems

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from guide.funnel import Funnel
+from guide.funnel_model import Funnel
 
 # (customer id, "pause" or "hand-off", that hold's og-state stamp or None) -> the resume URL.
 ResumeLinkMaker = Callable[[str, str, datetime | None], str]

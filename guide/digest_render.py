@@ -29,7 +29,7 @@ from guide.digest_words import (
     subject,
     title,
 )
-from guide.funnel import Funnel
+from guide.funnel_model import Funnel
 from guide.ports import Attachment, Email
 
 FONT = "font-family:Helvetica,Arial,sans-serif;"

@@ -22,7 +22,7 @@ from guide.digest_model import (
     Paused,
     Stalled,
 )
-from guide.funnel import Funnel
+from guide.funnel_model import Funnel
 
 
 @dataclass(frozen=True)

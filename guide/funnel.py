@@ -14,17 +14,16 @@ og-config holidays skipped), as everywhere else in the guide.
   open) longer than its expected days, so the step that loses most customers stands out.
 - Percentiles are nearest-rank: the 90th is a real journey's number, never an interpolation.
 
-Longer than most modules: the result's shape and the one pass that fills it read best together;
-gathering the journeys lives in ``funnel_journeys`` and reading the workbook in ``funnel_read``.
-Days are ordinals (``day_numbers``) and each journey is counted straight into its plan and
-segment's tallies: the report covers tens of thousands of journeys, hundreds of thousands of
-steps (``bench/report_bench.py``); tests/unit/funnel_reference.py is the same funnel written
-plainly, which the tests hold this one to.
+The result's shape lives in ``funnel_model``, gathering the journeys in ``funnel_journeys`` and
+reading the workbook in ``funnel_read``; this is the one pass that fills the shape. Days are
+ordinals (``day_numbers``) and each journey is counted straight into its plan and segment's
+tallies: the report covers tens of thousands of journeys, hundreds of thousands of steps
+(``bench/report_bench.py``); tests/unit/funnel_reference.py is the same funnel written plainly,
+which the tests hold this one to.
 """
 
 from __future__ import annotations
 
-import math
 import statistics
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
@@ -44,83 +43,11 @@ from guide.funnel_journeys import (
     journeys,
     past_of,
 )
+from guide.funnel_model import Funnel, GroupStats, StepStats, WeekPoint, percentile
 from guide.model import Book, Step
 from guide.trail import TrailEntry
 
-__all__ = ["TARGET", "ArchivedSend", "Funnel", "GroupStats", "StepStats", "WeekPoint", "funnel"]
-
-TARGET = 0.85  # the PRD's on-time completion target
-
-
-@dataclass(frozen=True)
-class StepStats:
-    step_id: str
-    title: str
-    expected_days: int
-    reached: int  # sends decided: done, stalled, or of a journey that ended
-    completed: int
-    completion_rate: float | None
-    median_days: float | None  # sent to done, of the completed
-    stalls: int
-    stall_share: float | None  # of the group's stalls
-
-
-@dataclass(frozen=True)
-class GroupStats:
-    plan: str  # "" for every plan together
-    segment: str  # "" for every segment together
-    started: int
-    finished: int
-    cancelled: int
-    in_progress: int
-    reenrolled: int
-    due: int  # finished, or in progress past the plan's expected days
-    on_time: int
-    on_time_rate: float | None
-    median_days: float | None  # to finish, of the finished
-    p90_days: float | None
-    expected_days: int  # the plan's total; 0 for several plans together
-    steps: tuple[StepStats, ...] = ()
-
-    @property
-    def meets_target(self) -> bool | None:
-        return None if self.on_time_rate is None else self.on_time_rate >= TARGET
-
-    @property
-    def worst_step(self) -> StepStats | None:
-        """The step with most of the group's stalls (the lower completion rate breaks a tie)."""
-        stalled = [s for s in self.steps if s.stalls]
-        if not stalled:
-            return None
-        return max(stalled, key=lambda s: (s.stalls, -(s.completion_rate or 0.0)))
-
-
-@dataclass(frozen=True)
-class WeekPoint:
-    week: date  # the Monday of the week the journeys finished in
-    finished: int
-    median_days: float
-
-
-@dataclass(frozen=True)
-class Funnel:
-    start: date
-    end: date
-    today: date
-    overall: GroupStats
-    plans: tuple[GroupStats, ...]  # per plan, every segment
-    groups: tuple[GroupStats, ...]  # per plan and segment
-    weeks: tuple[WeekPoint, ...]
-    unknown_plans: tuple[str, ...] = field(default=())  # archived journeys of plans now gone
-    target: float = TARGET
-
-
-def percentile(values: Sequence[float], q: float) -> float | None:
-    """Nearest-rank percentile: the smallest value with at least ``q`` of them at or below."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[max(math.ceil(q * len(ordered)), 1) - 1]
+__all__ = ["funnel"]
 
 
 def _median(values: Sequence[float]) -> float | None:

@@ -13,8 +13,9 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from guide.calendar import team_time
-from guide.funnel import Funnel, funnel
+from guide.funnel import funnel
 from guide.funnel_journeys import read_past
+from guide.funnel_model import Funnel
 from guide.model import Problem
 from guide.ports import Workbook
 from guide.reading import read_book

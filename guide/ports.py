@@ -19,7 +19,7 @@ from guide.workbook import Changes, Snapshot
 from sheets.schema import TabFormat
 
 if TYPE_CHECKING:  # the tick's modules import this one
-    from guide.funnel import Funnel
+    from guide.funnel_model import Funnel
     from guide.model import Book
     from guide.tick.plan import TickPlan
 

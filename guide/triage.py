@@ -8,17 +8,16 @@ tick does not chase. Days in onboarding are business days since the journey star
 Phase, stall kinds, severity, last activity, last mail event and open tasks come from stall
 intelligence: the tick hands over its plan (the assessments its decision made, the mail that
 bounced) and the stall tabs it read, so nothing is assessed twice; a stalled customer's days
-stalled are then the engine's (the segment's expected days). ``rewrite`` turns the rows into
-the tick's one write: the old rows overwritten where they differ, leftovers deleted.
-About 310 lines: the rows, what the tick's own write changes about them, their rewrite and the
-filter views are one tab's story, told in one place.
+stalled are then the engine's (the segment's expected days). The rows say what the tick's own
+write changes about them; ``triage_write.rewrite`` turns them into that write, and the tab's
+filter views are ``triage_views``.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 from functools import lru_cache
 from urllib.parse import urlencode
@@ -37,7 +36,7 @@ from guide.tick.decide import (
     business_days_waited,
     current_step,
 )
-from guide.workbook import FIRST_DATA_ROW, CellValue, Changes, Table
+from guide.workbook import CellValue
 from sheets.schema import TRIAGE
 
 # Most urgent first; a severity not listed (or none yet) sorts after these.
@@ -45,21 +44,6 @@ SEVERITY_ORDER = ("critical", "high", "medium", "low")
 
 # Filled from the tick's stall assessments; empty when triaged without them.
 FROM_STALLS = ("phase", "stall kinds", "severity", "last activity", "last mail event", "open tasks")
-
-
-@dataclass(frozen=True)
-class TriageView:
-    """A filter view of og-triage a person picks from the sheet's menu: the rows whose
-    ``column`` holds more than ``more_than``, the most stalled first."""
-
-    title: str
-    column: str
-    more_than: int
-
-
-def triage_views(thresholds: tuple[int, ...]) -> list[TriageView]:
-    """One view per og-config "stall thresholds" entry (3, 7, 14, 30 by default)."""
-    return [TriageView(f"Stalled more than {d} days", "days stalled", d) for d in thresholds]
 
 
 def flag_link(channel: str, ts: str) -> str:
@@ -129,47 +113,6 @@ class _Ahead:
                 else StepSend(0, journey_id, d.customer_id, d.step_id, d.at, d.at, "", 0, None)
             )
         return sends
-
-
-def rewrite(changes: Changes, table: Table | None, rows: list[dict[str, CellValue]]) -> None:
-    """og-triage holding ``rows``, in ``changes``: each old row overwritten in place, new rows
-    appended, leftover rows deleted. A missing tab is made by the append, with the schema's
-    header. Of an old row, the cells from the first that differs to the last are set (an
-    unchanged row costs nothing): one span of a row is one update, where the changed cells
-    alone would be one each, and the tab is the guide's to rewrite."""
-    old = table.rows if table is not None and table.exists else []
-    pos = table.positions() if table is not None and table.exists else {}
-    for offset, row in enumerate(rows[: len(old)]):
-        raw = old[offset]
-        width = len(raw)
-        differ = []
-        for column, value in row.items():
-            i = pos.get(column)
-            if i is None:
-                changes.set(TRIAGE.name, FIRST_DATA_ROW + offset, column, value)
-            elif not _same(raw[i] if i < width else None, value):
-                differ.append(i)
-        if differ:
-            first, last = min(differ), max(differ)
-            for column, value in row.items():
-                i = pos.get(column)
-                if i is not None and first <= i <= last:
-                    changes.set(TRIAGE.name, FIRST_DATA_ROW + offset, column, value)
-    for row in rows[len(old) :]:
-        changes.append(TRIAGE.name, row)
-    for offset in range(len(rows), len(old)):
-        changes.delete(TRIAGE.name, FIRST_DATA_ROW + offset)
-
-
-def _same(old: CellValue, new: CellValue) -> bool:
-    """Whether a cell as read already holds ``new``: a sheet gives numbers back as floats or
-    text, and an empty cell as None."""
-    if isinstance(new, int | float) and not isinstance(new, bool):
-        try:
-            return old is not None and float(str(old)) == float(new)
-        except ValueError:
-            return False
-    return ("" if old is None else str(old)) == ("" if new is None else str(new))
 
 
 class _Stalls:

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from guide import triage
+from guide import triage, triage_write
 from guide.mail_health import mail_health
 from guide.model import Book, GuideState, Problem
 from guide.ports import Ports
@@ -64,7 +64,7 @@ def run_tick(
         if not dry_run:
             flags = carry_out(work, plan.effects, report)
             rows = triage.triage_rows(work.book, plan.today, plan, extra, flags)
-            triage.rewrite(work.changes, work.snapshot.tables.get(TRIAGE.name), rows)
+            triage_write.rewrite(work.changes, work.snapshot.tables.get(TRIAGE.name), rows)
             work.after_commit.append(_after_tick(work, plan, flags))
     if not dry_run:
         report.cells_written = len(work.changes)

@@ -17,7 +17,7 @@ from adapters.gsheets_commit import SheetSize, batch_body, batch_requests, plain
 from adapters.workbook_plan import TabPlan
 from fakes.sheets_requests import trim
 from fakes.sheets_server import FakeSheetsServer, gspread_workbook
-from guide.triage import rewrite
+from guide.triage_write import rewrite
 from guide.workbook import CellValue, Changes
 from sheets.schema import TRIAGE
 

@@ -39,7 +39,7 @@ from app.settings import Settings
 from fakes.memory_workbook import InMemoryWorkbook
 from guide.digest_funnel import digest_funnel
 from guide.digest_run import send_digest
-from guide.funnel import Funnel
+from guide.funnel_model import Funnel
 from guide.reading import read_book
 from guide.workbook import CellValue
 from sheets.schema import CONFIG, ONBOARDING, PLANS, SENDS, SENDS_ARCHIVE, TABS

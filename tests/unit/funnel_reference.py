@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from guide.calendar import business_days_between
-from guide.funnel import Funnel, GroupStats, StepStats, WeekPoint, percentile
 from guide.funnel_journeys import (
     CANCELLED,
     FINISHED,
@@ -21,6 +20,7 @@ from guide.funnel_journeys import (
     ArchivedSend,
     cancelled_journeys,
 )
+from guide.funnel_model import Funnel, GroupStats, StepStats, WeekPoint, percentile
 from guide.model import CANCELLED_BY, Book, Customer, Step
 from guide.trail import TrailEntry
 

@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from guide.funnel import Funnel, GroupStats, funnel, percentile
+from guide.funnel import funnel
 from guide.funnel_journeys import ArchivedSend, read_archive
+from guide.funnel_model import Funnel, GroupStats, percentile
 from guide.model import CANCELLED_BY, Problem
 from guide.reading import read_book
 from guide.trail import TrailEntry
