@@ -39,7 +39,7 @@ from adapters.workbook_plan import (
 )
 from guide.ports import WorkbookError
 from guide.workbook import Changes, Snapshot, Table
-from sheets.schema import TabFormat
+from sheets.formats import TabFormat
 
 if TYPE_CHECKING:
     from guide.triage import TriageView
