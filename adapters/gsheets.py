@@ -4,13 +4,9 @@ One read is one ``values:batchGet`` (plus one metadata fetch per instance); one 
 ``spreadsheets:batchUpdate``, which Google applies all or nothing. Values are written as typed
 ``CellData`` (``stringValue`` and friends), which is RAW: a note starting with ``=`` stays text.
 
-The requests a commit sends are built in ``adapters.gsheets_commit``; formatting and filter
-views in ``adapters.gsheets_format``.
-
-About 360 lines: every call the port makes (the read, the commit with its keys-only fence
-check, and setup's tabs, formats and filter views) shares one client, one error translation
-(``_call``) and one cached sheet list, so they stay on one class; what each call sends is
-built in the modules above.
+The requests a commit sends are built in ``adapters.gsheets_commit``. Setup's calls (tabs,
+formats, filter views) are in ``adapters.gsheets_setup``, on this class's client, error
+translation (``_call``) and cached sheet list.
 """
 
 from __future__ import annotations
@@ -26,20 +22,13 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 from gspread.urls import SPREADSHEET_BATCH_UPDATE_URL
 
-from adapters import gsheets_format
+from adapters import gsheets_setup
 from adapters.gsheets_commit import NEW_SHEET_COLUMNS, SheetSize, batch_body, batch_requests
-from adapters.gsheets_format import filter_view
 from adapters.http_retry import mount_retry, sheets_retry
-from adapters.workbook_plan import (
-    TabPlan,
-    check_fence,
-    missing_columns_plan,
-    new_tab_plan,
-    plan_changes,
-)
+from adapters.workbook_plan import TabPlan, check_fence, plan_changes
 from guide.ports import WorkbookError
 from guide.workbook import Changes, Snapshot, Table
-from sheets.schema import TabFormat
+from sheets.formats import TabFormat
 
 if TYPE_CHECKING:
     from guide.triage_views import TriageView
@@ -47,7 +36,6 @@ if TYPE_CHECKING:
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds: a Lambda must not hang on a socket
 _METADATA_FIELDS = "sheets.properties(sheetId,title,gridProperties(rowCount,columnCount))"
-_FILTER_VIEW_FIELDS = "sheets(properties(sheetId,title),filterViews(title))"
 _READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER"}
 # Fencing costs one more read (the header and key columns of the tabs a commit edits or deletes
 # rows in), so it is made only when the unit of work held its snapshot this long: under it, the
@@ -139,91 +127,18 @@ class GoogleSheetsWorkbook:
             self._check_fences(plans)
         body = batch_body(batch_requests(plans, ids, sheets))
         self._call("commit", lambda: self._batch_update(body), ambiguous=True)
-        for plan in plans:
-            # Keep the cached grid in step, so the next commit does not grow it again.
-            known = sheets.get(plan.tab)
-            if known is None:
-                sheets[plan.tab] = SheetSize(ids[plan.tab], max(NEW_SHEET_COLUMNS, plan.width))
-            else:
-                known.columns = max(known.columns, plan.width)
+        self._remember(plans, ids, sheets)
+
+    # Setup's calls (adapters.gsheets_setup) share this client, ``_call`` and the sheet list.
 
     def ensure_tabs(self, tabs: Sequence[str]) -> list[str]:
-        self._sheets = None  # setup must see the sheet as it is now, not as cached
-        sheets = self._metadata()
-        names = list(dict.fromkeys(tabs))
-        missing = [t for t in names if t not in sheets]
-        # Setup is rare: reading the tabs whole finds a column a person filled without a header,
-        # so a schema column added to an existing tab lands after it, not on it.
-        snapshot = self.read([t for t in names if t in sheets])
-        plans = [p for t in snapshot.tables.values() if (p := missing_columns_plan(t))]
-        plans += [new_tab_plan(t) for t in missing]
-        if not plans:
-            return []
-        ids = self._sheet_ids(plans, sheets)
-        body = batch_body(batch_requests(plans, ids, sheets))
-        self._call("create tabs", lambda: self._batch_update(body))
-        for plan in plans:
-            known = sheets.get(plan.tab)
-            if known is None:
-                sheets[plan.tab] = SheetSize(ids[plan.tab], max(NEW_SHEET_COLUMNS, plan.width))
-            else:
-                known.columns = max(known.columns, plan.width)
-        return missing
+        return gsheets_setup.ensure_tabs(self, tabs)
 
     def ensure_filter_views(self, tab: str, views: Sequence[TriageView]) -> list[str]:
-        """Add each of ``views`` that ``tab`` has no filter view of that title for yet (the
-        setup command; safe to run again); return the titles added. One metadata request, one
-        header read and one ``batchUpdate`` of ``addFilterView`` requests."""
-        meta = self._call(
-            "read filter views",
-            lambda: self._http.fetch_sheet_metadata(
-                self.spreadsheet_id, params={"fields": _FILTER_VIEW_FIELDS}
-            ),
-        )
-        sheet = next(
-            (s for s in meta.get("sheets", []) if s.get("properties", {}).get("title") == tab),
-            None,
-        )
-        if sheet is None:
-            raise WorkbookError(f"{tab}: no such tab to add its filter views to")
-        have = {v.get("title") for v in sheet.get("filterViews", [])}
-        missing = [v for v in views if v.title not in have]
-        if not missing:
-            return []
-        table = self.read([], header_only=[tab])[tab]
-        positions = table.positions()
-        sheet_id = int(sheet["properties"].get("sheetId", 0))
-        width = max(len(table.header), 1)
-        requests = [
-            {"addFilterView": {"filter": filter_view(v, sheet_id, width, positions[v.column])}}
-            for v in missing
-            if v.column in positions
-        ]
-        if requests:
-            body = {"requests": requests}
-            self._call(
-                "add filter views", lambda: self._http.batch_update(self.spreadsheet_id, body)
-            )
-        return [v.title for v in missing if v.column in positions]
+        return gsheets_setup.ensure_filter_views(self, tab, views)
 
     def format_tabs(self, layout: Sequence[TabFormat]) -> int:
-        """Two reads (the formatting metadata, the headers) and at most one batchUpdate, made
-        only for what is missing (see ``adapters.gsheets_format``)."""
-        meta = self._call(
-            "read formatting",
-            lambda: self._http.fetch_sheet_metadata(
-                self.spreadsheet_id, params={"fields": gsheets_format.FIELDS}
-            ),
-        )
-        titles = {s["properties"]["title"] for s in meta.get("sheets", [])}
-        tabs = [f.tab for f in layout if (f.checkboxes or f.dropdowns) and f.tab in titles]
-        snapshot = self.read(tabs, header_only=tabs) if tabs else Snapshot({})
-        headers = {t: table.header for t, table in snapshot.tables.items()}
-        requests, changes = gsheets_format.format_requests(layout, meta, headers)
-        if requests:
-            body = {"requests": requests}
-            self._call("format tabs", lambda: self._http.batch_update(self.spreadsheet_id, body))
-        return changes
+        return gsheets_setup.format_tabs(self, layout)
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -272,6 +187,17 @@ class GoogleSheetsWorkbook:
                 self._sheets = None
                 raise WorkbookError(f"{plan.tab}: the tab is gone from the spreadsheet; re-read")
         return ids
+
+    def _remember(
+        self, plans: list[TabPlan], ids: dict[str, int], sheets: dict[str, SheetSize]
+    ) -> None:
+        """Keep the cached grid in step with a batch applied, so the next does not grow it again."""
+        for plan in plans:
+            known = sheets.get(plan.tab)
+            if known is None:
+                sheets[plan.tab] = SheetSize(ids[plan.tab], max(NEW_SHEET_COLUMNS, plan.width))
+            else:
+                known.columns = max(known.columns, plan.width)
 
     def _check_fences(self, plans: list[TabPlan]) -> None:
         """One keys-only read: the header and the key columns down to the last addressed row

@@ -15,7 +15,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from adapters.workbook_plan import header_positions
-from sheets.schema import TabFormat, normalize_header
+from sheets.formats import TabFormat
+from sheets.schema import normalize_header
 
 if TYPE_CHECKING:
     from guide.triage_views import TriageView

@@ -33,7 +33,8 @@ from adapters.workbook_plan import (
 )
 from guide.ports import WorkbookError
 from guide.workbook import Changes, Snapshot, Table
-from sheets.schema import TabFormat, normalize_header
+from sheets.formats import TabFormat
+from sheets.schema import normalize_header
 
 
 class XlsxWorkbook:

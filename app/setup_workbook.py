@@ -19,19 +19,15 @@ from guide.ports import Workbook
 from guide.stalls import defaults
 from guide.triage_views import TriageView, triage_views
 from guide.workbook import CellValue, Changes
+from sheets.formats import FORMATS, PLAN_NAMES, SEGMENT_NAMES, TEAM_NAMES, TabFormat
 from sheets.schema import (
     CONFIG,
-    FORMATS,
     INTERVENTIONS,
-    PLAN_NAMES,
     PLANS,
-    SEGMENT_NAMES,
     SEGMENTS,
     STALL_RULES,
     TABS,
-    TEAM_NAMES,
     TRIAGE,
-    TabFormat,
     normalize_header,
 )
 

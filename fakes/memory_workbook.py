@@ -19,7 +19,7 @@ from adapters.workbook_plan import (
 )
 from guide.ports import RowsMoved, WorkbookError
 from guide.workbook import CellValue, Changes, Snapshot, Table
-from sheets.schema import TabFormat
+from sheets.formats import TabFormat
 
 
 class InMemoryWorkbook:

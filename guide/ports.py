@@ -16,7 +16,7 @@ from urllib.parse import urlencode, urljoin
 
 from guide.links import LinkSigner
 from guide.workbook import Changes, Snapshot
-from sheets.schema import TabFormat
+from sheets.formats import TabFormat
 
 if TYPE_CHECKING:  # the tick's modules import this one
     from guide.funnel_model import Funnel

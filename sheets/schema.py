@@ -3,9 +3,7 @@
 Adapters, the setup command, the demo workbook and the tests all take the layout from here.
 Columns are found by header name (see ``normalize_header``), so a person may reorder columns or add
 their own; the names below are what the setup command writes and what the guide looks for.
-
-Past 300 lines on purpose: how setup formats the tabs (``FORMATS``: frozen headers, tick boxes,
-drop-downs, protection) sits beside the columns it names, so the layout has one source of truth.
+How setup formats the tabs is in ``sheets.formats``.
 """
 
 from __future__ import annotations
@@ -283,50 +281,6 @@ TICK_READS: tuple[str, ...] = (
 # Read for their header only. og-activity is append-only too, but read whole (above).
 APPEND_ONLY: tuple[str, ...] = (SENDS_ARCHIVE.name, AUDIT.name)
 
-
-# -- how setup formats the tabs --------------------------------------------------------------
-# Where a drop-down's choices come from: og-plans' plan names, og-config's team names, og-segments'
-# segment names. Setup reads them and writes the list; running it again refreshes the list.
-PLAN_NAMES, TEAM_NAMES, SEGMENT_NAMES = "plan names", "team names", "segment names"
-
-
-@dataclass(frozen=True)
-class Dropdown:
-    """A column whose cells offer a list of choices. Not strict: a value off the list (a plan
-    added since setup ran) is kept, with a warning, not refused."""
-
-    column: str
-    source: str  # PLAN_NAMES, TEAM_NAMES or SEGMENT_NAMES
-    choices: tuple[str, ...] = ()  # filled by setup from the source
-
-
-@dataclass(frozen=True)
-class TabFormat:
-    """How setup formats one tab: the header row frozen, tick boxes, drop-downs, and whether the
-    tab is protected (warning-only: a person editing it is asked to confirm, not stopped)."""
-
-    tab: str
-    frozen_rows: int = 1
-    checkboxes: tuple[str, ...] = ()
-    dropdowns: tuple[Dropdown, ...] = ()
-    protected: bool = False
-
-
-FORMATS: tuple[TabFormat, ...] = tuple(
-    TabFormat(
-        ONBOARDING.name,
-        checkboxes=("paused", "finished"),
-        dropdowns=(
-            Dropdown("plan", PLAN_NAMES),
-            Dropdown("owner", TEAM_NAMES),
-            Dropdown("segment", SEGMENT_NAMES),
-        ),
-    )
-    if t is ONBOARDING
-    # og-audit is the guide's record of who did what: a hand edit would falsify it.
-    else TabFormat(t.name, protected=t is AUDIT)
-    for t in TABS
-)
 
 _NON_WORD = re.compile(r"[\s_\-]+")
 

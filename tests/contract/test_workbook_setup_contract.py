@@ -3,7 +3,8 @@ already uses without disturbing their data, their own columns or their column or
 
 from __future__ import annotations
 
-from sheets.schema import CONFIG, ONBOARDING, PLAN_NAMES, Dropdown, TabFormat
+from sheets.formats import PLAN_NAMES, Dropdown, TabFormat
+from sheets.schema import CONFIG, ONBOARDING
 from tests.contract.conftest import MakeWorkbook
 
 OWN = ["contact email", "customer id", "our notes", "plan"]
