@@ -43,7 +43,6 @@ _READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption"
 # insert or sort rows in the same few seconds. An action commits well inside it (one read, one
 # write); a tick that mailed and flagged for minutes does not, and checks.
 VERIFY_ROWS_AFTER_SECONDS = 5.0
-# What Google gives a sheet made in its own UI; a tab we add gets at least this.
 
 T = TypeVar("T")
 

@@ -21,7 +21,7 @@ from sheets.formats import TabFormat
 
 if TYPE_CHECKING:
     from adapters.gsheets import GoogleSheetsWorkbook
-    from guide.triage import TriageView
+    from guide.triage_views import TriageView
 
 _FILTER_VIEW_FIELDS = "sheets(properties(sheetId,title),filterViews(title))"
 
