@@ -20,6 +20,7 @@ from typing import Any
 
 from slack_bolt import Ack, BoltRequest
 
+from app import slack_stall_views as stall_views
 from app import slack_views as views
 from app.slack_team import TeamDirectory
 from guide.actions.outreach import compose
@@ -217,7 +218,7 @@ class SlackActions:
         elif action_id == "og_call":
             view = self._call_view(ports, ref, about, user_id)
         elif action_id == "og_cancel":
-            view = views.cancel_view(ref, about)
+            view = stall_views.cancel_view(ref, about)
         else:
             view = views.handoff_view(ref, about, self.team.members())
         if view is None:
@@ -254,7 +255,7 @@ class SlackActions:
             if draft.kind
             else "The step's own email (og-plans): no intervention matched."
         )
-        return views.draft_view(ref, about, draft.subject, draft.body, why)
+        return stall_views.draft_view(ref, about, draft.subject, draft.body, why)
 
     def _call_view(
         self, ports: Ports, ref: views.FlagRef, about: str, user_id: str
@@ -265,7 +266,7 @@ class SlackActions:
             log.warning("call: og-config could not be read", exc_info=True)
             tell(ports, ref, user_id, FAILED)
             return None
-        return views.call_view(ref, about, config.timezone, config.booking_link)
+        return stall_views.call_view(ref, about, config.timezone, config.booking_link)
 
     # --- modal submissions ---------------------------------------------------------------
 
@@ -274,10 +275,10 @@ class SlackActions:
         if kind == views.HANDOFF and not views.submitted(view, "to"):
             ack(response_action="errors", errors={"to": "Pick who takes over."})
             return
-        if kind == views.CALL and _call_start(view) is None:
+        if kind == stall_views.CALL and _call_start(view) is None:
             ack(response_action="errors", errors={"time": "Pick a date and a time."})
             return
-        if kind == views.CANCEL and not _cancel_reason(view):
+        if kind == stall_views.CANCEL and not _cancel_reason(view):
             ack(response_action="errors", errors={"other": "Say why it is cancelled."})
             return
         ack()
@@ -297,21 +298,21 @@ class SlackActions:
         elif kind == views.NUDGE:
             subject = views.submitted(view, "subject")
             command = Nudge(ref.customer_id, by, subject=subject, **slack)
-        elif kind == views.DRAFT:
+        elif kind == stall_views.DRAFT:
             subject, text = views.submitted(view, "subject"), views.submitted(view, "body")
             command = SendDraft(ref.customer_id, by, subject, text, **slack)
-        elif kind == views.CALL:
-            starts, minutes = _call_start(view), views.picked(view, "length")
+        elif kind == stall_views.CALL:
+            starts, minutes = _call_start(view), stall_views.picked(view, "length")
             if starts is None:
                 return  # refused in the ack
             note = views.submitted(view, "note")
             length = int(minutes) if isinstance(minutes, str) and minutes.isdigit() else 30
             command = ScheduleCall(ref.customer_id, by, starts, length, note, **slack)
-        elif kind == views.CANCEL:
+        elif kind == stall_views.CANCEL:
             reason = _cancel_reason(view)
             if not reason:
                 return  # refused in the ack
-            closing = "yes" in views.picked(view, "closing")
+            closing = "yes" in stall_views.picked(view, "closing")
             command = Cancel(ref.customer_id, by, reason, closing_email=closing, **slack)
         else:
             to = views.submitted(view, "to")
@@ -324,7 +325,7 @@ class SlackActions:
 
 def _call_start(view: dict[str, Any]) -> datetime | None:
     """The call's start, team time (naive), from the modal's date and time pickers."""
-    day, at = views.picked(view, "date"), views.picked(view, "time")
+    day, at = stall_views.picked(view, "date"), stall_views.picked(view, "time")
     try:
         return datetime.fromisoformat(f"{day}T{at}")
     except (TypeError, ValueError):
@@ -332,7 +333,7 @@ def _call_start(view: dict[str, Any]) -> datetime | None:
 
 
 def _cancel_reason(view: dict[str, Any]) -> str:
-    reason = views.picked(view, "reason")
+    reason = stall_views.picked(view, "reason")
     if reason == "other":
         return views.submitted(view, "other")
     return reason if isinstance(reason, str) else ""
