@@ -23,16 +23,13 @@ from app import slack_views as views
 from app.slack_commands import register as register_commands_and_home
 from app.slack_listeners import (
     DIRECT_BUTTONS,
-    FAILED,
     UNDO_BUTTON,
     Clock,
     Perform,
     PortsFactory,
     SlackActions,
-    presser,
-    tell,
-    utc_now,
 )
+from app.slack_presses import FAILED, presser, tell, utc_now
 
 __all__ = ["FAILED", "build_app"]
 
