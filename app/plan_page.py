@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from app import pages
+from app import pages, plan_html
 from app.done_page import Perform, page, unreachable
 from app.function_url import HttpRequest
 from guide import cells
@@ -59,7 +59,7 @@ def handle_plan(
     if customer is None:
         return page(404, pages.error_page("We can't find this customer", "Nothing changed."))
     view = plan_view(snapshot, book, customer, team_time(now, book.config.timezone))
-    return page(200, pages.plan_page(view, token, link.staff, notice))
+    return page(200, plan_html.plan_page(view, token, link.staff, notice))
 
 
 def _mark(
@@ -79,14 +79,16 @@ def _mark(
     return 200, f"{answer.message} (by {staff}, for the customer)"
 
 
-def plan_view(snapshot: Snapshot, book: Book, customer: Customer, local: datetime) -> pages.Plan:
+def plan_view(
+    snapshot: Snapshot, book: Book, customer: Customer, local: datetime
+) -> plan_html.Plan:
     """The page's content: pure, from one read."""
     extra = read_stall_inputs(snapshot, book)
     timeline = customer_timeline(book, extra, customer)
     journey_id = customer.journey_id()
     sends = book.journey_sends(journey_id)
     holidays = book.config.holidays
-    phases: list[pages.Phase] = []
+    phases: list[plan_html.Phase] = []
     for timed in timeline.steps:
         step, send = timed.step, sends.get(timed.step.step_id)
         if send is not None and send.done:
@@ -100,7 +102,7 @@ def plan_view(snapshot: Snapshot, book: Book, customer: Customer, local: datetim
             if send is not None and send.sent_at is not None
             else ""
         )
-        row = pages.PlanStep(
+        row = plan_html.PlanStep(
             step_id=step.step_id,
             title=step.title,
             owner="customer" if step.owned_by == "customer" else (timed.assignee or "us"),
@@ -114,7 +116,7 @@ def plan_view(snapshot: Snapshot, book: Book, customer: Customer, local: datetim
         )
         name = timed.phase or "Steps"
         if not phases or phases[-1].name != name:
-            phases.append(pages.Phase(name, timeline.phase_days.get(timed.phase, 0), []))
+            phases.append(plan_html.Phase(name, timeline.phase_days.get(timed.phase, 0), []))
         phases[-1].steps.append(row)
     if customer.finished:
         status = f"Ended {customer.finished_on or '?'}: {customer.finished_by or 'finished'}"
@@ -124,7 +126,7 @@ def plan_view(snapshot: Snapshot, book: Book, customer: Customer, local: datetim
         status = f"Handed off to {customer.handed_off_to}"
     else:
         status = "In progress"
-    return pages.Plan(
+    return plan_html.Plan(
         customer_id=customer.customer_id,
         name=customer.name,
         journey_id=journey_id,

@@ -18,20 +18,18 @@ from slack_bolt import Ack, App, BoltRequest, BoltResponse
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 
+from app import slack_stall_views as stall_views
 from app import slack_views as views
 from app.slack_commands import register as register_commands_and_home
 from app.slack_listeners import (
     DIRECT_BUTTONS,
-    FAILED,
     UNDO_BUTTON,
     Clock,
     Perform,
     PortsFactory,
     SlackActions,
-    presser,
-    tell,
-    utc_now,
 )
+from app.slack_presses import FAILED, presser, tell, utc_now
 
 __all__ = ["FAILED", "build_app"]
 
@@ -120,9 +118,16 @@ def build_app(
     app.action(re.compile(r"^og_(pause|handoff|nudge|draft|call|cancel)$"))(actions.open_modal)
     app.action(UNDO_BUTTON)(ack=ack_now, lazy=[undo_on_press])
     # A URL button (View plan) opens its page in the browser; Slack still tells us of the press.
-    app.action(views.PLAN_BUTTON)(ack_now)
+    app.action(stall_views.PLAN_BUTTON)(ack_now)
     app.action(re.compile(".*"))(ack=ack_now, lazy=[unknown_button])
-    modals = (views.PAUSE, views.HANDOFF, views.NUDGE, views.DRAFT, views.CALL, views.CANCEL)
+    modals = (
+        views.PAUSE,
+        views.HANDOFF,
+        views.NUDGE,
+        stall_views.DRAFT,
+        stall_views.CALL,
+        stall_views.CANCEL,
+    )
     app.view(re.compile(f"^({'|'.join(modals)})$"))(
         ack=actions.check_submission, lazy=[act_on_submission]
     )

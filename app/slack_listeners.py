@@ -6,8 +6,8 @@ one (a ``trigger_id`` lasts 3 s and works once); the command itself runs after t
 lazy listener, once per Slack action (the ledger key), and the presser is told when it was
 refused or failed.
 
-A little over 300 lines: one class holds every listener so the ack-then-work pattern and the
-ledger key of each press are read side by side.
+One class holds every listener so the ack-then-work pattern and the ledger key of each press are
+read side by side; reading a press and answering the presser are ``app.slack_presses``.
 """
 
 from __future__ import annotations
@@ -15,12 +15,24 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, BoltRequest
 
+from app import slack_stall_views as stall_views
 from app import slack_views as views
+from app.slack_presses import (
+    BROKEN,
+    FAILED,
+    NO_CUSTOMER,
+    call_start,
+    cancel_reason,
+    is_retry,
+    press_ref,
+    presser,
+    tell,
+)
 from app.slack_team import TeamDirectory
 from guide.actions.outreach import compose
 from guide.actions.permissions import UndoGrant, undo_refusal
@@ -52,16 +64,6 @@ Perform = Callable[[Ports, Command, datetime], Answer]
 PortsFactory = Callable[[], Ports]
 Clock = Callable[[], datetime]
 
-FAILED = (
-    "That did not go through: the onboarding sheet could not be reached, so nothing changed. "
-    "Please try again in a minute."
-)
-BROKEN = (
-    "Nothing was done: the onboarding sheet is missing something the guide needs ({}). "
-    "Restore it or run the setup command, then press again."
-)
-NO_CUSTOMER = "This button does not say which customer it is for, so nothing was done."
-
 log = logging.getLogger(__name__)
 UNDO_BUTTON = UNDO[0]
 # The buttons that act at once, with no modal; ``DIRECT_BUTTONS`` is the pattern Bolt matches.
@@ -72,43 +74,6 @@ _DIRECT: dict[str, type[Finish] | type[Resume] | type[ClearHandOff] | type[TaskD
     TASK_DONE[0]: TaskDone,
 }
 DIRECT_BUTTONS = re.compile(f"^({'|'.join(map(re.escape, _DIRECT))})$")
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def tell(ports: Ports, ref: views.FlagRef, user_id: str, text: str) -> None:
-    """An ephemeral line for the presser: by the flag's ``response_url``, else in its channel."""
-    try:
-        ports.notifier.whisper(user_id, text, response_url=ref.response_url, channel=ref.channel)
-    except NotifierError:
-        # The action itself stands (or was refused) either way; losing the note is not worse.
-        log.warning("could not tell the presser: %s", text, exc_info=True)
-
-
-def presser(body: dict[str, Any]) -> tuple[str, str]:
-    """(who for the audit trail, Slack user id)."""
-    user = body.get("user") or {}
-    user_id = str(user.get("id") or "")
-    return str(user.get("name") or user.get("username") or user_id or "someone"), user_id
-
-
-def _press_ref(body: dict[str, Any], value: str) -> views.FlagRef | None:
-    found = views.button_customer(value)
-    if found is None:
-        return None
-    container = body.get("container") or {}
-    return views.FlagRef(
-        *found,
-        channel=str(container.get("channel_id") or (body.get("channel") or {}).get("id") or ""),
-        message_ts=str(container.get("message_ts") or ""),
-        response_url=str(body.get("response_url") or ""),
-    )
-
-
-def _is_retry(request: BoltRequest) -> bool:
-    return bool(request.headers.get("x-slack-retry-num"))
 
 
 class SlackActions:
@@ -156,7 +121,7 @@ class SlackActions:
 
     def act_on_press(self, body: dict[str, Any], action: dict[str, Any]) -> None:
         by, user_id = presser(body)
-        ref = _press_ref(body, str(action.get("value") or ""))
+        ref = press_ref(body, str(action.get("value") or ""))
         if ref is None:
             nowhere = views.FlagRef("", response_url=str(body.get("response_url") or ""))
             tell(self.ports(), nowhere, user_id, NO_CUSTOMER)
@@ -173,7 +138,7 @@ class SlackActions:
         offered for (the core refuses when a later action came first)."""
         by, user_id = presser(body)
         value = str(action.get("value") or "")
-        ref, grant = _press_ref(body, value), UndoGrant.from_value(value)
+        ref, grant = press_ref(body, value), UndoGrant.from_value(value)
         if ref is None or grant is None:
             nowhere = views.FlagRef("", response_url=str(body.get("response_url") or ""))
             tell(self.ports(), nowhere, user_id, NO_CUSTOMER)
@@ -196,10 +161,10 @@ class SlackActions:
         request: BoltRequest,
     ) -> None:
         ack()
-        if _is_retry(request):
+        if is_retry(request):
             return  # the first delivery opened it; the trigger works once anyway
         _, user_id = presser(body)
-        ref = _press_ref(body, str(action.get("value") or ""))
+        ref = press_ref(body, str(action.get("value") or ""))
         if ref is None:
             nowhere = views.FlagRef("", response_url=str(body.get("response_url") or ""))
             tell(self.ports(), nowhere, user_id, NO_CUSTOMER)
@@ -217,7 +182,7 @@ class SlackActions:
         elif action_id == "og_call":
             view = self._call_view(ports, ref, about, user_id)
         elif action_id == "og_cancel":
-            view = views.cancel_view(ref, about)
+            view = stall_views.cancel_view(ref, about)
         else:
             view = views.handoff_view(ref, about, self.team.members())
         if view is None:
@@ -254,7 +219,7 @@ class SlackActions:
             if draft.kind
             else "The step's own email (og-plans): no intervention matched."
         )
-        return views.draft_view(ref, about, draft.subject, draft.body, why)
+        return stall_views.draft_view(ref, about, draft.subject, draft.body, why)
 
     def _call_view(
         self, ports: Ports, ref: views.FlagRef, about: str, user_id: str
@@ -265,7 +230,7 @@ class SlackActions:
             log.warning("call: og-config could not be read", exc_info=True)
             tell(ports, ref, user_id, FAILED)
             return None
-        return views.call_view(ref, about, config.timezone, config.booking_link)
+        return stall_views.call_view(ref, about, config.timezone, config.booking_link)
 
     # --- modal submissions ---------------------------------------------------------------
 
@@ -274,10 +239,10 @@ class SlackActions:
         if kind == views.HANDOFF and not views.submitted(view, "to"):
             ack(response_action="errors", errors={"to": "Pick who takes over."})
             return
-        if kind == views.CALL and _call_start(view) is None:
+        if kind == stall_views.CALL and call_start(view) is None:
             ack(response_action="errors", errors={"time": "Pick a date and a time."})
             return
-        if kind == views.CANCEL and not _cancel_reason(view):
+        if kind == stall_views.CANCEL and not cancel_reason(view):
             ack(response_action="errors", errors={"other": "Say why it is cancelled."})
             return
         ack()
@@ -297,21 +262,21 @@ class SlackActions:
         elif kind == views.NUDGE:
             subject = views.submitted(view, "subject")
             command = Nudge(ref.customer_id, by, subject=subject, **slack)
-        elif kind == views.DRAFT:
+        elif kind == stall_views.DRAFT:
             subject, text = views.submitted(view, "subject"), views.submitted(view, "body")
             command = SendDraft(ref.customer_id, by, subject, text, **slack)
-        elif kind == views.CALL:
-            starts, minutes = _call_start(view), views.picked(view, "length")
+        elif kind == stall_views.CALL:
+            starts, minutes = call_start(view), stall_views.picked(view, "length")
             if starts is None:
                 return  # refused in the ack
             note = views.submitted(view, "note")
             length = int(minutes) if isinstance(minutes, str) and minutes.isdigit() else 30
             command = ScheduleCall(ref.customer_id, by, starts, length, note, **slack)
-        elif kind == views.CANCEL:
-            reason = _cancel_reason(view)
+        elif kind == stall_views.CANCEL:
+            reason = cancel_reason(view)
             if not reason:
                 return  # refused in the ack
-            closing = "yes" in views.picked(view, "closing")
+            closing = "yes" in stall_views.picked(view, "closing")
             command = Cancel(ref.customer_id, by, reason, closing_email=closing, **slack)
         else:
             to = views.submitted(view, "to")
@@ -320,19 +285,3 @@ class SlackActions:
             command = HandOff(ref.customer_id, by, to=to, **slack)
         # One view is submitted once; Slack's retries of it carry the same view id.
         self.carry_out(f"slack:{kind}:{view.get('id')}", command, ref, user_id)
-
-
-def _call_start(view: dict[str, Any]) -> datetime | None:
-    """The call's start, team time (naive), from the modal's date and time pickers."""
-    day, at = views.picked(view, "date"), views.picked(view, "time")
-    try:
-        return datetime.fromisoformat(f"{day}T{at}")
-    except (TypeError, ValueError):
-        return None
-
-
-def _cancel_reason(view: dict[str, Any]) -> str:
-    reason = views.picked(view, "reason")
-    if reason == "other":
-        return views.submitted(view, "other")
-    return reason if isinstance(reason, str) else ""

@@ -4,8 +4,8 @@ Slack shows ``plain_text`` as typed (no mrkdwn), so what a person typed needs no
 it only has to fit Slack's length limits (``guide.slack_limits``), or ``views.open`` refuses the
 whole modal.
 
-Longer than most modules: every modal the flag opens, built and read back in one place, so a
-view and the code that reads its submission cannot drift apart.
+Also the builders every flag modal shares (``modal``, ``text_input``, ``plain``, ``FlagRef``),
+which the stall flag's own modals (``app.slack_stall_views``) use too.
 """
 
 from __future__ import annotations
@@ -86,11 +86,11 @@ def button_customer(value: str) -> tuple[str, str, str] | None:
     return str(data["c"]).strip(), str(data.get("j") or ""), str(data.get("s") or "")
 
 
-def _plain(text: str, limit: int = fit.INPUT_LABEL) -> dict[str, Any]:
+def plain(text: str, limit: int = fit.INPUT_LABEL) -> dict[str, Any]:
     return fit.plain(text, limit)
 
 
-def _modal(
+def modal(
     callback_id: str,
     ref: FlagRef,
     title: str,
@@ -105,14 +105,14 @@ def _modal(
         "type": "modal",
         "callback_id": callback_id,
         "private_metadata": ref.metadata(),
-        "title": _plain(title, fit.MODAL_TITLE),
-        "submit": _plain(submit, fit.MODAL_TITLE),
-        "close": _plain("Cancel", fit.MODAL_TITLE),
-        "blocks": [{"type": "context", "elements": [_plain(context, fit.CONTEXT_TEXT)]}, *blocks],
+        "title": plain(title, fit.MODAL_TITLE),
+        "submit": plain(submit, fit.MODAL_TITLE),
+        "close": plain("Cancel", fit.MODAL_TITLE),
+        "blocks": [{"type": "context", "elements": [plain(context, fit.CONTEXT_TEXT)]}, *blocks],
     }
 
 
-def _text_input(
+def text_input(
     block_id: str,
     label: str,
     limit: int,
@@ -125,7 +125,7 @@ def _text_input(
         "type": "input",
         "block_id": block_id,
         "optional": optional,
-        "label": _plain(label),
+        "label": plain(label),
         "element": {
             "type": "plain_text_input",
             "action_id": block_id,
@@ -134,58 +134,58 @@ def _text_input(
         },
     }
     if hint:
-        block["hint"] = _plain(hint, fit.INPUT_HINT)
+        block["hint"] = plain(hint, fit.INPUT_HINT)
     return block
 
 
 def pause_view(ref: FlagRef, about: str) -> dict[str, Any]:
-    note = _text_input(
+    note = text_input(
         "note",
         "Note",
         NOTE_LIMIT,
         multiline=True,
         hint="Why, and until when. It shows in the weekly digest.",
     )
-    return _modal(PAUSE, ref, "Pause onboarding", "Pause", about, [note])
+    return modal(PAUSE, ref, "Pause onboarding", "Pause", about, [note])
 
 
 def nudge_view(ref: FlagRef, about: str) -> dict[str, Any]:
-    subject = _text_input(
+    subject = text_input(
         "subject",
         "Email subject",
         SUBJECT_LIMIT,
         hint="Leave empty to re-send the step with its usual subject.",
     )
-    return _modal(NUDGE, ref, "Nudge the customer", "Send", about, [subject])
+    return modal(NUDGE, ref, "Nudge the customer", "Send", about, [subject])
 
 
 def handoff_view(ref: FlagRef, about: str, team: Sequence[TeamMember]) -> dict[str, Any]:
     if not team:
         # No team list in og-config (or the sheet could not be read in time): a name will do.
-        who = _text_input(
+        who = text_input(
             "to",
             "Hand off to",
             fit.OPTION_VALUE,
             optional=False,
             hint="A name, Slack id or email. Add a team list to og-config to pick from it here.",
         )
-        return _modal(HANDOFF, ref, "Hand off", "Hand off", about, [who])
+        return modal(HANDOFF, ref, "Hand off", "Hand off", about, [who])
     options = []
     for member in team[: fit.OPTIONS]:
         label = f"{member.name} ({member.email})" if member.email else member.name
-        options.append({"text": _plain(label, fit.OPTION_TEXT), "value": _option_value(member)})
+        options.append({"text": plain(label, fit.OPTION_TEXT), "value": _option_value(member)})
     select = {
         "type": "input",
         "block_id": "to",
-        "label": _plain("Hand off to"),
+        "label": plain("Hand off to"),
         "element": {
             "type": "static_select",
             "action_id": "to",
-            "placeholder": _plain("Pick a team member", fit.PLACEHOLDER),
+            "placeholder": plain("Pick a team member", fit.PLACEHOLDER),
             "options": options,
         },
     }
-    return _modal(HANDOFF, ref, "Hand off", "Hand off", about, [select])
+    return modal(HANDOFF, ref, "Hand off", "Hand off", about, [select])
 
 
 def _option_value(member: TeamMember) -> str:
@@ -206,107 +206,3 @@ def submitted(view: dict[str, Any], block_id: str) -> str:
     # Kept exactly as typed, apart from surrounding blanks: the workbook writes RAW, so a note
     # that starts with "=" stays text.
     return str(element.get("value") or "").strip()
-
-
-# --- the stall flag's Draft email, Schedule a call and Close as cancelled -----------------
-
-PLAN_BUTTON = "og_plan"  # a URL button: its press needs only an ack
-DRAFT = "og_draft_modal"
-CALL = "og_call_modal"
-CANCEL = "og_cancel_modal"
-BODY_LIMIT = fit.INPUT_MAX_LENGTH
-CANCEL_REASONS = (("buyer's remorse", "Buyer's remorse"), ("not a fit", "Not a fit"))
-CALL_LENGTHS = (15, 30, 45, 60)
-
-
-def draft_view(ref: FlagRef, about: str, subject: str, body: str, why: str) -> dict[str, Any]:
-    """The drafted email, for the owner to edit and send; ``why`` says what it was drafted from."""
-    subject_input = _text_input("subject", "Subject", SUBJECT_LIMIT, optional=False)
-    subject_input["element"]["initial_value"] = fit.cut(subject, SUBJECT_LIMIT)
-    body_input = _text_input("body", "Email", BODY_LIMIT, multiline=True, optional=False, hint=why)
-    body_input["element"]["initial_value"] = fit.cut(body, BODY_LIMIT)
-    return _modal(DRAFT, ref, "Email the customer", "Send", about, [subject_input, body_input])
-
-
-def call_view(ref: FlagRef, about: str, timezone: str, booking_link: str) -> dict[str, Any]:
-    """Date, time, length and a note; with a booking link in og-config the customer gets that
-    instead of an invite, and the date and time only set the owner's task."""
-    how = (
-        f"The customer gets the team's booking link ({booking_link})."
-        if booking_link
-        else "The customer gets a calendar invite by email."
-    )
-    blocks: list[dict[str, Any]] = [
-        {
-            "type": "input",
-            "block_id": "date",
-            "label": _plain("Date"),
-            "element": {"type": "datepicker", "action_id": "date"},
-        },
-        {
-            "type": "input",
-            "block_id": "time",
-            "label": _plain(f"Time ({timezone})"),
-            "element": {"type": "timepicker", "action_id": "time", "initial_time": "10:00"},
-        },
-        {
-            "type": "input",
-            "block_id": "length",
-            "label": _plain("Length"),
-            "element": {
-                "type": "static_select",
-                "action_id": "length",
-                "initial_option": _length_option(30),
-                "options": [_length_option(m) for m in CALL_LENGTHS],
-            },
-        },
-        _text_input("note", "Note for the customer", NOTE_LIMIT, multiline=True, hint=how),
-    ]
-    return _modal(CALL, ref, "Schedule a call", "Schedule", about, blocks)
-
-
-def _length_option(minutes: int) -> dict[str, Any]:
-    return {"text": _plain(f"{minutes} minutes", fit.OPTION_TEXT), "value": str(minutes)}
-
-
-def cancel_view(ref: FlagRef, about: str) -> dict[str, Any]:
-    options = [
-        {"text": _plain(label, fit.OPTION_TEXT), "value": value}
-        for value, label in (*CANCEL_REASONS, ("other", "Other (say why below)"))
-    ]
-    closing = {
-        "text": _plain("Send the customer a short closing email", fit.OPTION_TEXT),
-        "value": "yes",
-    }
-    blocks: list[dict[str, Any]] = [
-        {
-            "type": "input",
-            "block_id": "reason",
-            "label": _plain("Why is the onboarding cancelled?"),
-            "element": {"type": "radio_buttons", "action_id": "reason", "options": options},
-        },
-        _text_input("other", "Other reason", 200, hint="Only when the reason is Other."),
-        {
-            "type": "input",
-            "block_id": "closing",
-            "optional": True,
-            "label": _plain("Closing email"),
-            "element": {"type": "checkboxes", "action_id": "closing", "options": [closing]},
-        },
-    ]
-    return _modal(CANCEL, ref, "Close as cancelled", "Close", about, blocks)
-
-
-def picked(view: dict[str, Any], block_id: str) -> str | list[str]:
-    """A date, time, radio or checkbox input of a submitted modal: "YYYY-MM-DD", "HH:MM", the
-    option's value, or the ticked values."""
-    values = ((view.get("state") or {}).get("values") or {}).get(block_id) or {}
-    element = values.get(block_id) or {}
-    kind = element.get("type")
-    if kind == "datepicker":
-        return str(element.get("selected_date") or "")
-    if kind == "timepicker":
-        return str(element.get("selected_time") or "")
-    if kind == "checkboxes":
-        return [str(o.get("value") or "") for o in element.get("selected_options") or []]
-    return str((element.get("selected_option") or {}).get("value") or "")
