@@ -59,10 +59,33 @@ def create_lock_table(client: Any) -> None:
     )
 
 
+class _AtomicWrites:
+    """The table with each write applied whole, as DynamoDB applies a conditional write.
+
+    moto checks the condition and then stores the item with no lock between, so two threads
+    can both pass ``attribute_not_exists`` and both think they hold the lock: a race in the
+    fake, not in DynamoDB, that failed the one-at-a-time test about one run in five under load.
+    One write at a time still lets a lock that checks nothing, or releases another's lease,
+    fail these tests: the race they look for is between a holder's calls, not inside one.
+    """
+
+    def __init__(self, table: Any) -> None:
+        self._table, self.name = table, table.name
+        self._one_at_a_time = threading.Lock()
+
+    def put_item(self, **request: Any) -> Any:
+        with self._one_at_a_time:
+            return self._table.put_item(**request)
+
+    def delete_item(self, **request: Any) -> Any:
+        with self._one_at_a_time:
+            return self._table.delete_item(**request)
+
+
 def _dynamodb() -> LockHarness:
     client = boto3.client("dynamodb", region_name=REGION)
     create_lock_table(client)
-    table = boto3.resource("dynamodb", region_name=REGION).Table(TABLE)
+    table = _AtomicWrites(boto3.resource("dynamodb", region_name=REGION).Table(TABLE))
 
     def die_holding(name: str, lease_seconds: float) -> None:
         # A Lambda killed mid-work leaves behind the lease item its acquire wrote, never deleted.
