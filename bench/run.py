@@ -26,9 +26,11 @@ TODAY = date(2026, 11, 23)
 RESULTS = Path(__file__).with_name("results.json")
 
 
-def tick_once(server: FakeSheetsServer, size: int, run: int) -> dict[str, Any]:
-    spreadsheet_id = f"bench-{size}-{run}"
-    server.create_spreadsheet(spreadsheet_id, workload(size, TODAY))
+def tick_once(
+    server: FakeSheetsServer, size: int, run: int, *, stall_data: bool = True
+) -> dict[str, Any]:
+    spreadsheet_id = f"bench-{size}-{run}{'' if stall_data else '-baseline'}"
+    server.create_spreadsheet(spreadsheet_id, workload(size, TODAY, stall_data=stall_data))
     server.reset_counts()
     out = subprocess.run(
         [sys.executable, "-m", "bench.tick_bench", server.url, spreadsheet_id, TODAY.isoformat()],
@@ -45,7 +47,11 @@ def bench_tick() -> list[dict[str, Any]]:
     entries = []
     with FakeSheetsServer() as server:
         for size in SIZES:
-            runs = [tick_once(server, size, run) for run in range(RUNS)]
+            runs, baselines = [], []
+            for run in range(RUNS):
+                if size == SIZES[-1]:
+                    baselines.append(tick_once(server, size, run, stall_data=False))
+                runs.append(tick_once(server, size, run))
             median = statistics.median(r["seconds"] for r in runs)
             entry = {
                 "customers": size,
@@ -62,8 +68,31 @@ def bench_tick() -> list[dict[str, Any]]:
                 f"{entry['peak_mb']} MB peak",
                 flush=True,
             )
+            if baselines:
+                entry["baseline"] = _baseline(runs, baselines)
             entries.append(entry)
     return entries
+
+
+def _baseline(runs: list[dict[str, Any]], baselines: list[dict[str, Any]]) -> dict[str, Any]:
+    """The same tick on the workload without stall data, each run right before its pair, so
+    the ratio holds whatever the shared host's speed was at the time (issue 11's bar: 2.5 s
+    against 1.9 s without them, 1.32x)."""
+    ratios = [r["seconds"] / b["seconds"] for r, b in zip(runs, baselines, strict=True)]
+    entry = {
+        "seconds": statistics.median(b["seconds"] for b in baselines),
+        "runs_seconds": [b["seconds"] for b in baselines],
+        "peak_mb": max(b["peak_mb"] for b in baselines),
+        "effects": baselines[0]["effects"],
+        "ratio": round(statistics.median(ratios), 2),
+        "runs_ratio": [round(r, 2) for r in ratios],
+    }
+    print(
+        f"  without stall data: {entry['seconds']:.2f} s median; with it "
+        f"{entry['ratio']}x the time, pair by pair {entry['runs_ratio']}",
+        flush=True,
+    )
+    return entry
 
 
 def digest_once(server: FakeSheetsServer, run: int) -> dict[str, Any]:

@@ -49,10 +49,14 @@ def _rows(tab: str, records: list[dict[str, Any]]) -> list[list[Any]]:
     return [header] + [[r.get(c, "") for c in header] for r in records]
 
 
-def workload(customers: int, today: date) -> dict[str, list[list[Any]]]:
+def workload(customers: int, today: date, *, stall_data: bool = True) -> dict[str, list[list[Any]]]:
     """Every customer ``i`` gets a state from ``i % 20``: new, paused, handed off, finished,
     all steps done, or midway with its current step sent a varying number of business days
-    ago (on track, stalled and flagged, newly stalled, escalated)."""
+    ago (on track, stalled and flagged, newly stalled, escalated).
+
+    ``stall_data=False`` is the baseline the stall intelligence is measured against: the same
+    customers and sends with no phases, product-event steps, assignees, segment lengths or
+    og-activity rows, as a workbook looked before the stall engine had anything to read."""
     plans = [
         {
             "plan": PLAN,
@@ -70,6 +74,8 @@ def workload(customers: int, today: date) -> dict[str, list[list[Any]]]:
         }
         for k in range(1, STEPS + 1)
     ]
+    if not stall_data:
+        plans = [{**p, "phase": "", "done when": "", "assignee": ""} for p in plans]
     onboarding: list[dict[str, Any]] = []
     sends: list[dict[str, Any]] = []
     states: list[dict[str, Any]] = []
@@ -99,7 +105,8 @@ def workload(customers: int, today: date) -> dict[str, list[list[Any]]]:
             }
         )
         journey = f"{cid}/{PLAN}/{started}"
-        for n in range(ACTIVITY_PER_CUSTOMER):  # logins, replies and events, oldest first
+        # Logins, replies and events, oldest first.
+        for n in range(ACTIVITY_PER_CUSTOMER if stall_data else 0):
             kind_n = ("activity", "response", "event", "activity", "mail event")[n % 5]
             name = {"event": "feature.used", "mail event": "delivered"}.get(kind_n, "login")
             activity.append(
@@ -163,7 +170,7 @@ def workload(customers: int, today: date) -> dict[str, list[list[Any]]]:
         STALL_RULES.name: _rows(STALL_RULES.name, list(defaults.STALL_RULES)),
         INTERVENTIONS.name: _rows(INTERVENTIONS.name, list(defaults.INTERVENTIONS)),
         TASKS.name: _rows(TASKS.name, []),
-        SEGMENTS_TAB.name: _rows(SEGMENTS_TAB.name, SEGMENT_ROWS),
+        SEGMENTS_TAB.name: _rows(SEGMENTS_TAB.name, SEGMENT_ROWS if stall_data else []),
     }
     tables[TRIAGE.name] = _rows(TRIAGE.name, previous_triage(tables, today))
     return tables
