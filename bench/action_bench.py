@@ -4,7 +4,8 @@ Timed: from a signed press (a Function URL event handed to ``functions.slack_act
 to the handler's answer. Slack gives 3 s; the bar is 1 s cold and 300 ms warm at p99.
 
 - Cold: a fresh ``python -c`` per press, timed inside it from before the first import to the
-  answer, against a local workbook (the answer comes before any workbook access).
+  answer, against a local workbook (the answer comes before any workbook access), loading
+  bytecode as the deployed package does (a first, untimed press fills the cache).
 - Warm: presses into one process wired to the fake Sheets server, which adds ``latency`` to
   every request; after each answer the work after the ack (the Finish itself) is waited for
   and the Sheets reads and writes it made are counted.
@@ -34,6 +35,7 @@ from adapters.xlsx_workbook import XlsxWorkbook
 from app.demo import build_demo
 from app.function_url import LocalContext
 from app.slack_app import build_app
+from bench.import_bench import with_bytecode_cache
 from bench.workload import workload
 from fakes.sheets_server import FakeSheetsServer, gspread_workbook
 from fakes.slack_signing import SlackWithResponses, block_actions, flag_value, signed_event
@@ -76,9 +78,10 @@ def _cold(runs: int, folder: Path, slack: SlackWithResponses) -> list[float]:
         "SLACK_API_URL": slack.api_url,
         "POWERTOOLS_METRICS_NAMESPACE": "OnboardingGuideBench",
     }
+    env = with_bytecode_cache(env, folder / "bytecode")
     env.pop("AWS_LAMBDA_FUNCTION_NAME", None)
     seconds = []
-    for _ in range(runs):
+    for run in range(runs + 1):  # the first fills the bytecode cache, untimed
         press = block_actions("og_finish", flag_value("C005"), response_url=slack.response_url())
         env["BENCH_EVENT"] = json.dumps(signed_event(press, SECRET))
         out = subprocess.run(
@@ -86,7 +89,8 @@ def _cold(runs: int, folder: Path, slack: SlackWithResponses) -> list[float]:
         )
         result = json.loads(out.stdout.strip().splitlines()[-1])
         assert result["status"] == 200, result
-        seconds.append(float(result["seconds"]))
+        if run:
+            seconds.append(float(result["seconds"]))
     return seconds
 
 

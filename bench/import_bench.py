@@ -72,9 +72,18 @@ def _import_once(module: str, cache: Path) -> dict[str, Any]:
     return result
 
 
+def with_bytecode_cache(env: dict[str, str], cache: Path) -> dict[str, str]:
+    """``env`` for a cold run that loads bytecode, as a deployed package does, from a private
+    ``cache`` that the first run fills: time every run after it. Without this, a shell with
+    ``PYTHONDONTWRITEBYTECODE`` set would have every cold run compile the project from source,
+    which no Lambda does (a third of a cold undo here)."""
+    env = {**env, "PYTHONPYCACHEPREFIX": str(cache)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def _fill_cache(module: str, cache: Path) -> None:
-    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(cache), "PYTHONPATH": str(ROOT)}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)  # this run is the one that writes the cache
+    env = with_bytecode_cache({**os.environ, "PYTHONPATH": str(ROOT)}, cache)
     subprocess.run(
         [sys.executable, "-c", f"import {module}"],
         env=env,
