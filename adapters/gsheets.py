@@ -26,7 +26,7 @@ from adapters import gsheets_setup
 from adapters.gsheets_commit import NEW_SHEET_COLUMNS, SheetSize, batch_body, batch_requests
 from adapters.http_retry import mount_retry, sheets_retry
 from adapters.workbook_plan import TabPlan, check_fence, plan_changes
-from guide.ports import WorkbookError
+from guide.ports import WorkbookError, WriteTooLarge
 from guide.workbook import Changes, Snapshot, Table
 from sheets.formats import TabFormat
 
@@ -43,6 +43,8 @@ _READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption"
 # insert or sort rows in the same few seconds. An action commits well inside it (one read, one
 # write); a tick that mailed and flagged for minutes does not, and checks.
 VERIFY_ROWS_AFTER_SECONDS = 5.0
+# Google answers a bigger request body with 400 "Request payload size exceeds the limit".
+GOOGLE_MAX_BODY_BYTES = 10 * 1024 * 1024
 
 T = TypeVar("T")
 
@@ -63,9 +65,11 @@ class GoogleSheetsWorkbook:
         *,
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
         verify_rows_after: float = VERIFY_ROWS_AFTER_SECONDS,
+        max_body_bytes: int = GOOGLE_MAX_BODY_BYTES,
     ) -> None:
         self.spreadsheet_id = spreadsheet_id
         self._verify_rows_after = verify_rows_after
+        self._max_body_bytes = max_body_bytes
         self._http = http
         self._http.set_timeout(timeout)
         self._sheets: dict[str, SheetSize] | None = None
@@ -125,6 +129,11 @@ class GoogleSheetsWorkbook:
         if time.monotonic() - snapshot.taken_at >= self._verify_rows_after:
             self._check_fences(plans)
         body = batch_body(batch_requests(plans, ids, sheets))
+        if len(body) > self._max_body_bytes:
+            raise WriteTooLarge(
+                f"the write is {len(body):,} bytes and Google Sheets takes at most "
+                f"{self._max_body_bytes:,} in one request; nothing was sent"
+            )
         self._call("commit", lambda: self._batch_update(body), ambiguous=True)
         self._remember(plans, ids, sheets)
 

@@ -7,7 +7,11 @@ from typing import TYPE_CHECKING, Any
 import requests
 from gspread.http_client import HTTPClient
 
-from adapters.gsheets import VERIFY_ROWS_AFTER_SECONDS, GoogleSheetsWorkbook
+from adapters.gsheets import (
+    GOOGLE_MAX_BODY_BYTES,
+    VERIFY_ROWS_AFTER_SECONDS,
+    GoogleSheetsWorkbook,
+)
 from adapters.http_retry import mount_retry, sheets_retry
 
 if TYPE_CHECKING:
@@ -47,9 +51,14 @@ def gspread_workbook(
     timeout: tuple[float, float] = (2.0, 10.0),
     attempts: int = 5,
     verify_rows_after: float = VERIFY_ROWS_AFTER_SECONDS,
+    max_body_bytes: int = GOOGLE_MAX_BODY_BYTES,
 ) -> GoogleSheetsWorkbook:
     """The real adapter over the real gspread ``HTTPClient``, talking to ``server``."""
     http = HTTPClient(auth=None, session=sheets_session(server, attempts=attempts))  # type: ignore[arg-type]
     return GoogleSheetsWorkbook(
-        spreadsheet_id, http, timeout=timeout, verify_rows_after=verify_rows_after
+        spreadsheet_id,
+        http,
+        timeout=timeout,
+        verify_rows_after=verify_rows_after,
+        max_body_bytes=max_body_bytes,
     )

@@ -61,6 +61,7 @@ class FakeSheetsServer:
         # The batchUpdate requests received, by kind ("updateCells": 3), and their bodies' bytes.
         self.request_kinds: Counter[str] = Counter()
         self.body_bytes = 0
+        self.payload_limit = 10 * 1024 * 1024  # Google's, for a batchUpdate body
         self.latency = 0.0
         self._httpd: ThreadingHTTPServer | None = None
         # Google's sheet ids are random and never reused; unique ids across the server make a
@@ -257,6 +258,8 @@ class FakeSheetsServer:
         return Response(200, json.dumps(payload, separators=(",", ":")).encode())
 
     def _batch_update(self, book_id: str, body: bytes) -> dict[str, Any]:
+        if len(body) > self.payload_limit:  # Google's words, checked before anything is applied
+            raise BadRequest(f"Request payload size exceeds the limit: {self.payload_limit} bytes.")
         with collector_paused():
             parsed = parse_json(body)
             self.body_bytes += len(body)

@@ -44,6 +44,11 @@ class RowsMoved(WorkbookError):
     deleted or sorted rows, or another writer did): nothing was written."""
 
 
+class WriteTooLarge(WorkbookError):
+    """One write would be bigger than the workbook takes in a request (Google refuses a body
+    over 10 MiB): nothing was sent. The unit of work then writes in parts."""
+
+
 class LeaseLost(WorkbookError):
     """The workbook lock's lease ran out before the commit and may be someone else's now:
     nothing was written."""

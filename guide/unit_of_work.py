@@ -25,7 +25,7 @@ from guide import audit
 from guide.calendar import team_time
 from guide.cells import stamp
 from guide.model import Book, Config, Problem
-from guide.ports import Lease, Ports, Workbook, WorkbookError
+from guide.ports import Lease, Ports, Workbook, WorkbookError, WriteTooLarge
 from guide.reading import read_book
 from guide.workbook import CellValue, Changes, Snapshot, Table
 from guide.writes import StateUpdates
@@ -38,6 +38,7 @@ from sheets.schema import (
     SENDS,
     STATE,
     TICK_READS,
+    TRIAGE,
     Tab,
 )
 
@@ -190,7 +191,54 @@ def commit(
     write carries a fresh commit id in og-commit. If its outcome is unknown (Google answered
     5xx), the marker is read back: there, the write landed; not there, it is sent once more. If
     Google never answered, the write may still land later, so it is not sent again at all.
+
+    A write too big for one request (``WriteTooLarge``: nothing was sent) goes in parts, each
+    with its own commit id: see ``_parts``.
     """
+    _commit_fitting(workbook, lease, snapshot, changes, when)
+
+
+def _commit_fitting(
+    workbook: Workbook, lease: Lease, snapshot: Snapshot, changes: Changes, when: str
+) -> Snapshot:
+    """``changes`` written in as many parts as it takes; the snapshot as og-commit now is."""
+    try:
+        return _commit_once(workbook, lease, snapshot, changes, when)
+    except WriteTooLarge:
+        parts = _parts(changes)
+        if len(parts) == 1:
+            raise
+        for part in parts:
+            snapshot = _commit_fitting(workbook, lease, snapshot, part, when)
+        return snapshot
+
+
+def _parts(changes: Changes) -> list[Changes]:
+    """A write too big for one request, in two parts that stand alone, sent in the order that
+    loses nothing (each part splits again if still too big):
+
+    1. og-audit's new rows, first: should a later part fail, the rerun catches up and writes
+       them again (a row twice, never an action without its row); alone, they split in halves;
+    2. everything else, which must land together (an archived journey's og-sends rows and their
+       archive copies), then og-triage, which the next tick rewrites anyway.
+    """
+    audit = [a for a in changes.appends if a.tab == AUDIT.name]
+    if len(audit) == len(changes):
+        half = len(audit) // 2
+        return [Changes(appends=audit[:half]), Changes(appends=audit[half:])] if half else [changes]
+    if audit:
+        others = [a for a in changes.appends if a.tab != AUDIT.name]
+        return [Changes(appends=audit), Changes(list(changes.edits), others, list(changes.deletes))]
+    rest, triage = Changes(), Changes()
+    for kind in ("edits", "appends", "deletes"):
+        for change in getattr(changes, kind):
+            getattr(triage if change.tab == TRIAGE.name else rest, kind).append(change)
+    return [p for p in (rest, triage) if p]
+
+
+def _commit_once(
+    workbook: Workbook, lease: Lease, snapshot: Snapshot, changes: Changes, when: str
+) -> Snapshot:
     commit_id = uuid.uuid4().hex
     marked = Changes(list(changes.edits), list(changes.appends), list(changes.deletes))
     _mark(marked, snapshot.tables.get(COMMITS.name), commit_id, when)
@@ -198,17 +246,30 @@ def commit(
         lease.confirm()
         try:
             workbook.commit(snapshot, marked)
-            return
+            break
         except WorkbookError as error:
             if not error.ambiguous:
                 raise
             if _landed(workbook, commit_id, error):
-                return
+                break
             if error.may_still_land or attempt == 2:
                 raise WorkbookError(
                     f"{error}; the write may still be applied by Google, so it was not sent "
                     "again: run again to catch up"
                 ) from error
+    return _marked(snapshot, commit_id, when)
+
+
+def _marked(snapshot: Snapshot, commit_id: str, when: str) -> Snapshot:
+    """The snapshot with og-commit as the write left it: its marker row is edited in place
+    from then on, and a tab the write created is known to exist."""
+    table = snapshot.tables.get(COMMITS.name)
+    if table is not None and table.exists and table.rows:
+        return snapshot
+    header = table.header if table is not None and table.exists else list(COMMITS.columns)
+    values = {"commit id": commit_id, "committed at": when}
+    marked = Table(COMMITS.name, header, [[values.get(name, "") for name in header]])
+    return replace(snapshot, tables={**snapshot.tables, COMMITS.name: marked})
 
 
 def _mark(changes: Changes, table: Table | None, commit_id: str, when: str) -> None:
