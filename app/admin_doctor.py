@@ -2,7 +2,8 @@
 
 The problems are the ones that stop a unit of work (a tab or required column missing, see
 ``guide.unit_of_work.structural_problems``), the same check for the tabs a unit of work can do
-without, and every row the guide leaves alone (``Book.problems``). Nothing is locked or written.
+without, and every row the guide leaves alone (``Book.problems``), and how full the workbook is
+against Google's cell limit (``guide.capacity``). Nothing is locked or written.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from itertools import groupby
 from typing import Any
 
 from app.admin_result import OK, REFUSED, Result
+from guide.capacity import capacity
 from guide.model import Problem
 from guide.ports import Ports
 from guide.reading import read_book
@@ -26,16 +28,24 @@ def doctor(ports: Ports) -> Result:
     # read_book finds the missing tabs and columns again, in its own words: say each once.
     seen = {(p.tab, p.row, p.column) for p in structure}
     problems = structure + [p for p in book.problems if (p.tab, p.row, p.column) not in seen]
+    used = capacity(snapshot)
+    full = used.problem()
+    if full is not None:
+        problems.append(full)
     order = {t.name: i for i, t in enumerate(TABS)}
     problems.sort(key=lambda p: (order.get(p.tab, len(order)), p.row or 0))
     data: dict[str, Any] = {
         "problems": [_json(p) for p in problems],
         "customers": len(book.customers),
         "plans": sorted(book.plans),
+        "cells": used.cells,
     }
     if not problems:
         read = f"{_count(len(book.customers), 'customer')} and {_count(len(book.plans), 'plan')}"
-        text = f"No problems: {read} read, every tab and required column there."
+        text = (
+            f"No problems: {read} read, every tab and required column there; "
+            f"{used.summary()} a spreadsheet."
+        )
         return Result(OK, text, data)
     lines = [f"{_count(len(problems), 'problem')} in the workbook:"]
     for tab, found in groupby(problems, key=lambda p: p.tab):

@@ -229,4 +229,6 @@ def test_doctor_on_a_clean_workbook_exits_0(make_ports: MakePorts, now: datetime
 
     assert result["exit_code"] == 0, result["text"]
     assert result["text"].startswith("No problems: 2 customers and 1 plan read")
+    assert result["text"].endswith("of the 10,000,000 cells Google allows a spreadsheet.")
+    assert result["data"]["cells"] > 0
     assert result["data"]["problems"] == []
