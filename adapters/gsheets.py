@@ -26,7 +26,7 @@ from adapters import gsheets_setup
 from adapters.gsheets_commit import NEW_SHEET_COLUMNS, SheetSize, batch_body, batch_requests
 from adapters.http_retry import mount_retry, sheets_retry
 from adapters.workbook_plan import TabPlan, check_fence, plan_changes
-from guide.ports import WorkbookError, WriteTooLarge
+from guide.ports import WorkbookError
 from guide.workbook import Changes, Snapshot, Table
 from sheets.formats import TabFormat
 
@@ -126,14 +126,10 @@ class GoogleSheetsWorkbook:
         plans = plan_changes(snapshot, changes)
         sheets = self._metadata()
         ids = self._sheet_ids(plans, sheets)
+        # Built first: a body too big to send (WriteTooLarge) costs no fence read.
+        body = batch_body(batch_requests(plans, ids, sheets), self._max_body_bytes)
         if time.monotonic() - snapshot.taken_at >= self._verify_rows_after:
             self._check_fences(plans)
-        body = batch_body(batch_requests(plans, ids, sheets))
-        if len(body) > self._max_body_bytes:
-            raise WriteTooLarge(
-                f"the write is {len(body):,} bytes and Google Sheets takes at most "
-                f"{self._max_body_bytes:,} in one request; nothing was sent"
-            )
         self._call("commit", lambda: self._batch_update(body), ambiguous=True)
         self._remember(plans, ids, sheets)
 

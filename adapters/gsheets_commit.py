@@ -19,7 +19,7 @@ from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from adapters.workbook_plan import Plain, TabPlan
-from guide.ports import WorkbookError
+from guide.ports import WorkbookError, WriteTooLarge
 
 NEW_SHEET_ROWS, NEW_SHEET_COLUMNS = 1000, 26  # Google's default grid for a new tab
 _COMPACT = (",", ":")
@@ -43,11 +43,12 @@ class Cells:
         """The rows as ``RowData`` dicts."""
         return [{"values": [_cell(v) for v in row]} for row in self.rows]
 
-    def write(self, out: BytesIO) -> None:
-        """``data()`` as compact JSON, a row at a time."""
+    def write(self, out: BytesIO, max_bytes: int | None = None) -> None:
+        """``data()`` as compact JSON, a row at a time, until the body passes ``max_bytes``."""
         comma = b""
         out.write(b"[")
         for row in self.rows:
+            _check_size(out, max_bytes)
             out.write(comma)
             out.write(('{"values":[' + ",".join(map(_cell_json, row)) + "]}").encode("ascii"))
             comma = b","
@@ -94,13 +95,17 @@ def _cell_json(value: Plain) -> str:
     return json.dumps(_cell(value), separators=_COMPACT)
 
 
-def batch_body(requests: list[dict[str, Any]]) -> bytes:
-    """The ``batchUpdate`` request body for ``requests`` (from ``batch_requests``), as bytes."""
+def batch_body(requests: list[dict[str, Any]], max_bytes: int | None = None) -> bytes:
+    """The ``batchUpdate`` request body for ``requests`` (from ``batch_requests``), as bytes.
+
+    ``WriteTooLarge`` as soon as it passes ``max_bytes``: a body Google refuses is not finished.
+    """
     # Written a row at a time into one buffer, whose bytes getvalue() hands over uncopied: the
     # body is never held as text and as bytes, or as parts and as their join, at once.
     out = BytesIO()
     out.write(b'{"requests":[')
     for i, request in enumerate(requests):
+        _check_size(out, max_bytes)
         if i:
             out.write(b",")
         ((kind, args),) = request.items()
@@ -111,10 +116,19 @@ def batch_body(requests: list[dict[str, Any]]) -> bytes:
         # "rows" is the first key (batch_requests puts it there), so the rest follow it.
         rest = json.dumps({k: v for k, v in args.items() if k != "rows"}, separators=_COMPACT)
         out.write(('{"' + kind + '":{"rows":').encode("ascii"))
-        rows.write(out)
+        rows.write(out, max_bytes)
         out.write(("," + rest[1:] + "}").encode("ascii"))
     out.write(b"]}")
+    _check_size(out, max_bytes)
     return out.getvalue()
+
+
+def _check_size(out: BytesIO, max_bytes: int | None) -> None:
+    if max_bytes is not None and out.tell() > max_bytes:
+        raise WriteTooLarge(
+            f"the write is over {max_bytes:,} bytes, the most Google Sheets takes in one "
+            "request; nothing was sent"
+        )
 
 
 def plain_requests(requests: list[dict[str, Any]]) -> list[dict[str, Any]]:

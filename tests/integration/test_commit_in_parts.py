@@ -89,7 +89,7 @@ def test_the_adapter_does_not_send_a_body_google_would_refuse(server: FakeSheets
     workbook = gspread_workbook(server, book, max_body_bytes=300)
     snapshot = workbook.read([ONBOARDING.name])
     server.reset_counts()
-    with pytest.raises(WriteTooLarge, match="at most 300"):
+    with pytest.raises(WriteTooLarge, match="over 300 bytes"):
         workbook.commit(snapshot, big_append())
     assert server.counts["batchUpdate"] == 0
 
