@@ -208,9 +208,10 @@ def _commit_fitting(
         parts = _parts(changes)
         if len(parts) == 1:
             raise
-        for part in parts:
-            snapshot = _commit_fitting(workbook, lease, snapshot, part, when)
-        return snapshot
+    # Out of the except block: its traceback holds the unsent body until then.
+    for part in parts:
+        snapshot = _commit_fitting(workbook, lease, snapshot, part, when)
+    return snapshot
 
 
 def _parts(changes: Changes) -> list[Changes]:
