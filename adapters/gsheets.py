@@ -1,7 +1,8 @@
 """The workbook port on a Google Sheet, through gspread's low-level HTTP client.
 
 One read is one ``values:batchGet`` (plus one metadata fetch per instance); one commit is one
-``spreadsheets:batchUpdate``, which Google applies all or nothing. Values are written as typed
+``spreadsheets:batchUpdate``, which Google applies all or nothing, or ``WriteTooLarge`` with
+nothing sent when its body would pass Google's 10 MiB. Values are written as typed
 ``CellData`` (``stringValue`` and friends), which is RAW: a note starting with ``=`` stays text.
 
 The requests a commit sends are built in ``adapters.gsheets_commit``. Setup's calls (tabs,
@@ -22,7 +23,7 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 from gspread.urls import SPREADSHEET_BATCH_UPDATE_URL
 
-from adapters import gsheets_setup
+from adapters import gsheets_commit, gsheets_setup
 from adapters.gsheets_commit import NEW_SHEET_COLUMNS, SheetSize, batch_body, batch_requests
 from adapters.http_retry import mount_retry, sheets_retry
 from adapters.workbook_plan import TabPlan, check_fence, plan_changes
@@ -123,6 +124,8 @@ class GoogleSheetsWorkbook:
     def commit(self, snapshot: Snapshot, changes: Changes) -> None:
         if not changes:
             return
+        if gsheets_commit.least_body_bytes(changes) > self._max_body_bytes:
+            raise gsheets_commit.too_large(self._max_body_bytes)
         plans = plan_changes(snapshot, changes)
         sheets = self._metadata()
         ids = self._sheet_ids(plans, sheets)

@@ -14,12 +14,14 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from datetime import date
 from io import BytesIO
 from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from adapters.workbook_plan import Plain, TabPlan
 from guide.ports import WorkbookError, WriteTooLarge
+from guide.workbook import CellValue, Changes
 
 NEW_SHEET_ROWS, NEW_SHEET_COLUMNS = 1000, 26  # Google's default grid for a new tab
 _COMPACT = (",", ":")
@@ -125,10 +127,40 @@ def batch_body(requests: list[dict[str, Any]], max_bytes: int | None = None) -> 
 
 def _check_size(out: BytesIO, max_bytes: int | None) -> None:
     if max_bytes is not None and out.tell() > max_bytes:
-        raise WriteTooLarge(
-            f"the write is over {max_bytes:,} bytes, the most Google Sheets takes in one "
-            "request; nothing was sent"
-        )
+        raise too_large(max_bytes)
+
+
+def too_large(max_bytes: int) -> WriteTooLarge:
+    return WriteTooLarge(
+        f"the write is over {max_bytes:,} bytes, the most Google Sheets takes in one request; "
+        "nothing was sent"
+    )
+
+
+_WRAP = len(_STRING) + len(_END)  # what a typed value adds around its JSON; as long for numbers
+_ROW = len('{"values":[]}')
+
+
+def least_body_bytes(changes: Changes) -> int:
+    """A floor under the body ``batch_body`` writes for ``changes``: each cell at least its text,
+    its escapes and the bytes that wrap a typed value, each appended row its brackets and commas.
+    One pass over the values, cheap beside planning and writing a body, so most writes Google
+    would refuse are found before either."""
+    edits = {(e.tab, e.row, e.column): e.value for e in changes.edits}  # the last edit wins
+    total = sum(_least_bytes(v) for v in edits.values() if v is not None and v != "")
+    for append in changes.appends:
+        cells = [v for v in append.values.values() if v is not None and v != ""]
+        if cells:  # an empty row is not sent
+            total += _ROW + len(cells) - 1 + sum(map(_least_bytes, cells))
+    return total
+
+
+def _least_bytes(value: CellValue) -> int:
+    if isinstance(value, str):  # quoted, with a backslash before each quote and backslash
+        return _WRAP + 2 + len(value) + value.count('"') + value.count("\\")
+    if isinstance(value, date):
+        return _WRAP + 2 + len(value.isoformat())
+    return _WRAP + 1  # a number (or true, false) has at least one character
 
 
 def plain_requests(requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
