@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any, cast
@@ -140,6 +141,27 @@ def _lock(settings: Settings) -> Lock:
 def _ledger(settings: Settings) -> Ledger:
     if settings.state_dir is None and not settings.idempotency_table:
         return cast(Ledger, _NotGiven("OG_IDEMPOTENCY_TABLE"))
+    return LedgerOnFirstUse(lambda: _build_ledger(settings))
+
+
+class LedgerOnFirstUse:
+    """The ``Ledger`` port, built on its first ``once``. Powertools' idempotency imports boto3
+    (0.2 s of a cold start here); an undo, a resume or a done link that sends nothing never
+    needs it, and a DynamoDB ledger's client is not made for them either."""
+
+    def __init__(self, build: Callable[[], Ledger]) -> None:
+        self._build = build
+        self._ledger: Ledger | None = None
+
+    def once(
+        self, key: str, effect: Callable[[], dict[str, Any]], *, reclaim: bool = False
+    ) -> dict[str, Any]:
+        if self._ledger is None:
+            self._ledger = self._build()
+        return self._ledger.once(key, effect, reclaim=reclaim)
+
+
+def _build_ledger(settings: Settings) -> Ledger:
     from adapters.ledger import IdempotencyLedger
 
     store: Any

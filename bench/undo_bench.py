@@ -52,7 +52,7 @@ import sys, tempfile
 from datetime import datetime
 from pathlib import Path
 import functions.admin
-from adapters.ledger import IdempotencyLedger, SqlitePersistenceLayer
+from app.bootstrap import LedgerOnFirstUse
 from adapters.locks import LocalFileLock
 from adapters.outbox import OutboxMailer, OutboxNotifier
 from adapters.gsheets import GoogleSheetsWorkbook
@@ -67,6 +67,9 @@ spreadsheet_id, customer, now = sys.argv[2:5]
 class Remote:
     url = sys.argv[1]
 folder = Path(tempfile.mkdtemp())
+def local_ledger():
+    from adapters.ledger import IdempotencyLedger, SqlitePersistenceLayer
+    return IdempotencyLedger(SqlitePersistenceLayer(folder / "ledger.sqlite3"))
 ports = Ports(
     workbook=GoogleSheetsWorkbook(
         spreadsheet_id, HTTPClient(auth=None, session=sheets_session(Remote)), timeout=(5.0, 60.0)
@@ -74,7 +77,7 @@ ports = Ports(
     mailer=OutboxMailer(folder / "outbox"),
     notifier=OutboxNotifier(folder / "outbox"),
     lock=LocalFileLock(folder / "locks"),
-    ledger=IdempotencyLedger(SqlitePersistenceLayer(folder / "ledger.sqlite3")),
+    ledger=LedgerOnFirstUse(local_ledger),  # as app.bootstrap wires it
     signer=LinkSigner(b"bench-link-signing-key-0123456789"),
     done_url="http://127.0.0.1:8080/done",
 )

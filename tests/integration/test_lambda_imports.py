@@ -79,3 +79,35 @@ def test_importing_the_slack_handler_leaves_boto3_for_the_first_request() -> Non
     # Then boto3 (Bolt's Lambda adapter needs it) is not loaded yet
     assert result["loaded"] == {"functions.slack_actions": "ok"}
     assert result["boto3"] is False
+
+
+_WIRED = """
+import json, sys
+from app.bootstrap import ports_from_env
+IDEMPOTENCY = "aws_lambda_powertools.utilities.idempotency"
+ports = ports_from_env()
+wired = IDEMPOTENCY in sys.modules
+ports.ledger.once("probe", lambda: {{"done": True}})
+print(json.dumps({{"wired": wired, "after_once": IDEMPOTENCY in sys.modules}}))
+"""
+
+
+def test_the_ports_leave_the_ledger_unbuilt_until_something_must_happen_once(
+    tmp_path: Path,
+) -> None:
+    # Given a local stack's settings (a cold undo, resume or done link sends nothing)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "OG_WORKBOOK": str(tmp_path / "book.xlsx"),
+        "OG_OUTBOX": str(tmp_path / "outbox"),
+        "OG_STATE_DIR": str(tmp_path / "state"),
+    }
+    env.pop("LAMBDA_TASK_ROOT", None)
+    # When the ports are wired, and then an effect is run through the ledger
+    out = subprocess.run(
+        [sys.executable, "-c", _WIRED.format()], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    # Then Powertools' idempotency loaded only for the effect
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == {"wired": False, "after_once": True}
