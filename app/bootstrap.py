@@ -145,9 +145,9 @@ def _ledger(settings: Settings) -> Ledger:
 
 
 class LedgerOnFirstUse:
-    """The ``Ledger`` port, built on its first ``once``. Powertools' idempotency imports boto3
-    (0.2 s of a cold start here); an undo, a resume or a done link that sends nothing never
-    needs it, and a DynamoDB ledger's client is not made for them either."""
+    """The ``Ledger`` port, built on its first ``once``: Powertools' idempotency module and, in
+    AWS, the DynamoDB ledger's client. An undo, a resume or a done link that sends nothing
+    never needs either."""
 
     def __init__(self, build: Callable[[], Ledger]) -> None:
         self._build = build

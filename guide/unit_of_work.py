@@ -215,13 +215,14 @@ def _commit_fitting(
 
 
 def _parts(changes: Changes) -> list[Changes]:
-    """A write too big for one request, in two parts that stand alone, sent in the order that
-    loses nothing (each part splits again if still too big):
+    """A write too big for one request, in parts that stand alone, in the order that loses
+    nothing; a part still too big is split the same way again:
 
-    1. og-audit's new rows, first: should a later part fail, the rerun catches up and writes
-       them again (a row twice, never an action without its row); alone, they split in halves;
-    2. everything else, which must land together (an archived journey's og-sends rows and their
-       archive copies), then og-triage, which the next tick rewrites anyway.
+    1. og-audit's new rows first: should a later part fail, the rerun catches up and writes
+       them again (a row twice, never an action without its row). Alone, they split in halves.
+    2. Everything else, which must land together (an archived journey's og-sends rows and their
+       archive copies); split, if need be, from og-triage, which goes last: the next tick
+       rewrites it anyway.
     """
     audit = [a for a in changes.appends if a.tab == AUDIT.name]
     if len(audit) == len(changes):
@@ -268,13 +269,17 @@ def _marked(snapshot: Snapshot, commit_id: str, when: str) -> Snapshot:
     if table is not None and table.exists and table.rows:
         return snapshot
     header = table.header if table is not None and table.exists else list(COMMITS.columns)
-    values = {"commit id": commit_id, "committed at": when}
+    values = _marker(commit_id, when)
     marked = Table(COMMITS.name, header, [[values.get(name, "") for name in header]])
     return replace(snapshot, tables={**snapshot.tables, COMMITS.name: marked})
 
 
+def _marker(commit_id: str, when: str) -> dict[str, CellValue]:
+    return {"commit id": commit_id, "committed at": when}
+
+
 def _mark(changes: Changes, table: Table | None, commit_id: str, when: str) -> None:
-    values: dict[str, CellValue] = {"commit id": commit_id, "committed at": when}
+    values = _marker(commit_id, when)
     row = next((r for r, _ in table.records()), None) if table is not None else None
     if row is None:
         changes.append(COMMITS.name, values)
