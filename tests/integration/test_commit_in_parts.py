@@ -94,19 +94,22 @@ def test_the_adapter_does_not_send_a_body_google_would_refuse(server: FakeSheets
     assert server.counts["batchUpdate"] == 0
 
 
+@pytest.mark.parametrize("fenced", [False, True], ids=["prompt", "checking-rows-moved"])
 def test_a_tick_too_big_for_one_request_ends_as_one_write_would(
+    fenced: bool,
     server: FakeSheetsServer,
     tmp_path: Path,
     in_one_write: tuple[dict[str, Any], Counter[tuple[str, ...]]],
 ) -> None:
-    # Given Google took no more than 9 kB in a request
+    # Given Google took no more than 9 kB in a request (and, for a slow tick, each part first
+    # checks that the rows it addresses have not moved since the read)
     book = demo_book(server)
+    workbook = gspread_workbook(
+        server, book, max_body_bytes=SMALL_LIMIT, verify_rows_after=0 if fenced else 60
+    )
     server.reset_counts()
     # When the tick runs
-    report = run_tick(
-        ports(tmp_path, gspread_workbook(server, book, max_body_bytes=SMALL_LIMIT)),
-        NINE_AM_NEW_YORK,
-    )
+    report = run_tick(ports(tmp_path, workbook), NINE_AM_NEW_YORK)
     # Then it wrote og-audit, the rest and og-triage in three requests, none refused,
     # and the sheet and the messages are what one write leaves
     assert not report.failures
