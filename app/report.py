@@ -98,10 +98,15 @@ def render(report: TickReport) -> str:
         if report.escalations:
             lines += ["", f"Managers told ({len(report.escalations)})"]
             lines += [f"  {line}" for line in report.escalations]
-        written = report.cells_written
+        written, writes = report.cells_written, report.sheet_writes
+        updates = (
+            "in one update"
+            if writes <= 1
+            else f"in {writes} updates (one would pass Google's 10 MiB request limit)"
+        )
         lines += [
             "",
-            f"Sheet: {written} change{'' if written == 1 else 's'} written in one update"
+            f"Sheet: {written} change{'' if written == 1 else 's'} written {updates}"
             if written
             else "Sheet: nothing to write",
         ]

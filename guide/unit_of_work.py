@@ -80,6 +80,7 @@ class Work:
     after_commit: list[AfterCommit] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     discard: bool = False  # a dry run: decide, write nothing
+    writes: int = 0  # the requests its commit took: one, unless too big for Google
 
     def __post_init__(self) -> None:
         self.states = StateUpdates(self.book.states)
@@ -177,13 +178,13 @@ def unit_of_work(
             return
         work.states.write(work.changes)
         if work.changes:
-            commit(ports.workbook, lease, snapshot, work.changes, work.when)
+            work.writes = commit(ports.workbook, lease, snapshot, work.changes, work.when)
         work.warnings.extend(w for w in (effect() for effect in work.after_commit) if w)
 
 
 def commit(
     workbook: Workbook, lease: Lease, snapshot: Snapshot, changes: Changes, when: str
-) -> None:
+) -> int:
     """Write ``changes`` once, never twice, and never without the lock.
 
     Right before each write the lease is confirmed (``LeaseLost`` otherwise: another writer may
@@ -193,25 +194,28 @@ def commit(
     Google never answered, the write may still land later, so it is not sent again at all.
 
     A write too big for one request (``WriteTooLarge``: nothing was sent) goes in parts, each
-    with its own commit id: see ``_parts``.
+    with its own commit id: see ``_parts``. Returns how many writes it took.
     """
-    _commit_fitting(workbook, lease, snapshot, changes, when)
+    return _commit_fitting(workbook, lease, snapshot, changes, when)[1]
 
 
 def _commit_fitting(
     workbook: Workbook, lease: Lease, snapshot: Snapshot, changes: Changes, when: str
-) -> Snapshot:
-    """``changes`` written in as many parts as it takes; the snapshot as og-commit now is."""
+) -> tuple[Snapshot, int]:
+    """``changes`` written in as many parts as it takes: the snapshot as og-commit now is, and
+    the number of writes."""
     try:
-        return _commit_once(workbook, lease, snapshot, changes, when)
+        return _commit_once(workbook, lease, snapshot, changes, when), 1
     except WriteTooLarge:
         parts = _parts(changes)
         if len(parts) == 1:
             raise
     # Out of the except block: its traceback holds the unsent body until then.
+    writes = 0
     for part in parts:
-        snapshot = _commit_fitting(workbook, lease, snapshot, part, when)
-    return snapshot
+        snapshot, took = _commit_fitting(workbook, lease, snapshot, part, when)
+        writes += took
+    return snapshot, writes
 
 
 def _parts(changes: Changes) -> list[Changes]:

@@ -17,6 +17,7 @@ class TickReport:
     escalations: list[str] = field(default_factory=list)
     failures: list[Problem] = field(default_factory=list)
     cells_written: int = 0
+    sheet_writes: int = 0  # requests: more than one only when one would pass Google's limit
     dry_run: bool = False
 
     @property

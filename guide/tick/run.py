@@ -67,7 +67,7 @@ def run_tick(
             triage_write.rewrite(work.changes, work.snapshot.tables.get(TRIAGE.name), rows)
             work.after_commit.append(_after_tick(work, plan, flags))
     if not dry_run:
-        report.cells_written = len(work.changes)
+        report.cells_written, report.sheet_writes = len(work.changes), work.writes
         # What went wrong after the write (a flag update, a new owner's message) is reported.
         report.failures.extend(Problem("tick", None, None, w) for w in work.warnings)
     return report

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from app.report import render
 from fakes.crashing import Crash, CrashingWorkbook
 from fakes.sheets_server import FakeSheetsServer, gspread_workbook
 from guide.ports import WorkbookError, WriteTooLarge
@@ -113,7 +114,8 @@ def test_a_tick_too_big_for_one_request_ends_as_one_write_would(
     # Then it wrote og-audit, the rest and og-triage in three requests, none refused,
     # and the sheet and the messages are what one write leaves
     assert not report.failures
-    assert server.counts["batchUpdate"] == 3
+    assert report.sheet_writes == server.counts["batchUpdate"] == 3
+    assert "written in 3 updates (one would pass Google's 10 MiB" in render(report)
     assert (sheet_end(server, book), messages(tmp_path)) == in_one_write
 
 
