@@ -39,4 +39,6 @@ class TickReport:
             "Escalations": escalations,
             "Stalls": sum(s.state in {"stalled", "escalated"} for s in self.plan.statuses),
             "SheetProblems": len(self.problems),
+            # Over 1 when the day's write passed Google's request limit: the workbook's scale.
+            "SheetWrites": self.sheet_writes,
         }

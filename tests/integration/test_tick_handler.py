@@ -90,6 +90,7 @@ def test_the_scheduled_tick_runs_and_returns_its_counts(local: Local) -> None:
         "Escalations": 1,
         "Stalls": 2,
         "SheetProblems": 4,
+        "SheetWrites": 1,
     }
     kinds = [e.kind for e in read_outbox(local.outbox) if "-slack-home-" not in e.path.name]
     assert kinds.count("mail") == 4 and kinds.count("slack") == 3  # flags, and the manager
