@@ -44,34 +44,49 @@ def tick_once(
 
 
 def bench_tick() -> list[dict[str, Any]]:
-    entries = []
+    """Each size ``RUNS`` times, the sizes taking turns run by run (and the largest beside its
+    run without stall data), so each ratio compares runs minutes apart on the same host."""
+    runs: dict[int, list[dict[str, Any]]] = {size: [] for size in SIZES}
+    baselines: list[dict[str, Any]] = []
     with FakeSheetsServer() as server:
-        for size in SIZES:
-            runs, baselines = [], []
-            for run in range(RUNS):
+        for run in range(RUNS):
+            for size in SIZES:
                 if size == SIZES[-1]:
                     baselines.append(tick_once(server, size, run, stall_data=False))
-                runs.append(tick_once(server, size, run))
-            median = statistics.median(r["seconds"] for r in runs)
-            entry = {
-                "customers": size,
-                "sheets_reads": max(r["sheets_reads"] for r in runs),
-                "sheets_writes": max(r["sheets_writes"] for r in runs),
-                "seconds": median,
-                "peak_mb": max(r["peak_mb"] for r in runs),
-                "runs_seconds": [r["seconds"] for r in runs],
-                **{k: runs[0][k] for k in ("emails", "flags", "effects", "cells_written")},
-            }
-            print(
-                f"tick {size:>6} customers: {median:.2f} s median, "
-                f"{entry['sheets_reads']} reads, {entry['sheets_writes']} writes, "
-                f"{entry['peak_mb']} MB peak",
-                flush=True,
-            )
-            if baselines:
-                entry["baseline"] = _baseline(runs, baselines)
-            entries.append(entry)
+                runs[size].append(tick_once(server, size, run))
+    entries = []
+    for size in SIZES:
+        done = runs[size]
+        median = statistics.median(r["seconds"] for r in done)
+        entry = {
+            "customers": size,
+            "sheets_reads": max(r["sheets_reads"] for r in done),
+            "sheets_writes": max(r["sheets_writes"] for r in done),
+            "seconds": median,
+            "peak_mb": max(r["peak_mb"] for r in done),
+            "runs_seconds": [r["seconds"] for r in done],
+            **{k: done[0][k] for k in ("emails", "flags", "effects", "cells_written")},
+        }
+        print(
+            f"tick {size:>6} customers: {median:.2f} s median, "
+            f"{entry['sheets_reads']} reads, {entry['sheets_writes']} writes, "
+            f"{entry['peak_mb']} MB peak",
+            flush=True,
+        )
+        if size == SIZES[-1]:
+            entry["baseline"] = _baseline(done, baselines)
+        entries.append(entry)
     return entries
+
+
+def _scaling(small: dict[str, Any], large: dict[str, Any]) -> dict[str, Any]:
+    """How much longer the large tick takes, run by run: the two ran minutes apart each time."""
+    ratios = [b / a for a, b in zip(small["runs_seconds"], large["runs_seconds"], strict=True)]
+    return {
+        "ratio": round(statistics.median(ratios), 2),
+        "runs_ratio": [round(r, 2) for r in ratios],
+        "ratio_of_medians": round(large["seconds"] / small["seconds"], 2),
+    }
 
 
 def _baseline(runs: list[dict[str, Any]], baselines: list[dict[str, Any]]) -> dict[str, Any]:
@@ -173,9 +188,13 @@ def bench_report() -> dict[str, Any]:
 
 def main() -> None:
     results: dict[str, Any] = {"tick": bench_tick()}
-    small, large = results["tick"][0], results["tick"][-1]
-    results["tick_scaling"] = round(large["seconds"] / small["seconds"], 2)
-    print(f"10x customers cost {results['tick_scaling']}x the time")
+    scaling = _scaling(results["tick"][0], results["tick"][-1])
+    results["tick_scaling"] = scaling["ratio"]
+    results["tick_scaling_runs"] = scaling["runs_ratio"]
+    print(
+        f"10x customers cost {scaling['ratio']}x the time, run by run {scaling['runs_ratio']} "
+        f"({scaling['ratio_of_medians']}x between the medians)"
+    )
     results["digest"] = bench_digest()
     from bench.action_bench import measure_actions
     from bench.undo_bench import measure_undo
