@@ -69,18 +69,15 @@ def big_append() -> Changes:
 
 
 def test_google_refuses_a_body_over_its_limit_and_writes_nothing(
-    server: FakeSheetsServer,
+    server: FakeSheetsServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a Google whose limit is below this write's body, and an adapter that does not know it
     book = small_book(server, [["customer id", "company"], ["c1", "Acme"]])
-    server.payload_limit = 300
-    try:
-        workbook = gspread_workbook(server, book)
-        # When the write is sent, Then Google's 400 is a plain failure: nothing was applied
-        with pytest.raises(WorkbookError, match="payload size exceeds the limit") as refused:
-            workbook.commit(workbook.read([ONBOARDING.name]), big_append())
-    finally:
-        server.payload_limit = 10 * 1024 * 1024
+    monkeypatch.setattr(server, "payload_limit", 300)  # the module's server, put back after
+    workbook = gspread_workbook(server, book)
+    # When the write is sent, Then Google's 400 is a plain failure: nothing was applied
+    with pytest.raises(WorkbookError, match="payload size exceeds the limit") as refused:
+        workbook.commit(workbook.read([ONBOARDING.name]), big_append())
     assert not refused.value.ambiguous
     assert server.values(book, ONBOARDING.name) == [["customer id", "company"], ["c1", "Acme"]]
 
