@@ -157,6 +157,12 @@ class Config:
                 return m
         return None
 
+    def name_of(self, by: str, actor_id: str = "") -> str:
+        """Who did something, as a person: a presser's Slack id (or the Slack id or email given
+        as who) on the team list reads as the name there; anyone else as given."""
+        member = (actor_id and self.member(actor_id)) or self.member(by)
+        return member.name if member else by
+
 
 @dataclass
 class Book:

@@ -12,7 +12,6 @@ is ``guide.reading_onboarding``'s.
 from __future__ import annotations
 
 from datetime import tzinfo
-from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from guide import cells
@@ -22,8 +21,6 @@ from guide.reading_onboarding import read_customers
 from guide.rows import RowReader, moment_reader, usable
 from guide.workbook import CellValue, Snapshot, Table
 from sheets.schema import CONFIG, ONBOARDING, PLANS, SENDS, STATE
-
-T = TypeVar("T")
 
 
 def read_book(snapshot: Snapshot) -> Book:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 from urllib.parse import urlencode
 
@@ -126,7 +126,6 @@ class _Stalls:
         self.tasks = Counter(t.customer_id for t in (extra.tasks if extra else ()) if t.open)
         if plan is not None:
             self.tasks.update(e.customer_id for e in plan.effects if isinstance(e, OpenTask))
-        self.stamps: dict[datetime, str] = {}
 
     def fill(
         self, book: Book, customer: Customer, row: dict[str, CellValue], step: Step | None
@@ -149,18 +148,9 @@ class _Stalls:
         row["phase"] = phase
         row["stall kinds"] = ", ".join(assessment.kinds) if stalled else ""
         row["severity"] = assessment.severity or ""
-        row["last activity"] = self._stamp(heard.last_heard) if heard and heard.last_heard else ""
+        row["last activity"] = stamp(heard.last_heard) if heard and heard.last_heard else ""
         row["last mail event"] = self._mail(book, customer)
         row["open tasks"] = self.tasks.get(cid, 0) if self.extra or self.tasks else ""
-
-    def _stamp(self, moment: datetime) -> str:
-        """``stamp``, each moment worded once: activity stamps repeat across customers."""
-        if moment.tzinfo is not None:
-            return stamp(moment)
-        found = self.stamps.get(moment)
-        if found is None:
-            found = self.stamps[moment] = stamp(moment)
-        return found
 
     def _mail(self, book: Book, customer: Customer) -> str:
         """The bounce or complaint that stopped mail, worded as the flag words it."""

@@ -30,8 +30,7 @@ def cancel(unit: CustomerWork, command: commands.Cancel) -> Done:
     reason = " ".join(command.reason.split())[:REASON_LIMIT]
     if not reason or reason == "other":
         raise ActionError("Say why the onboarding is cancelled; nothing changed.", "invalid")
-    member = (command.actor_id and config.member(command.actor_id)) or config.member(command.by)
-    by = member.name if member else command.by
+    by = config.name_of(command.by, command.actor_id)
     sends = list(unit.book.journey_sends(unit.journey_id).values())
     mailed = " (closing email)" if command.closing_email else ""
     finish(

@@ -28,8 +28,7 @@ def finish(unit: CustomerWork, command: commands.Finish) -> Done:
     sends = list(unit.book.journey_sends(unit.journey_id).values())
     # 'finished by' names a person: the presser's Slack id (or a Slack id or email given as
     # who) on og-config's team list reads as the name there, not as a Slack handle.
-    member = (command.actor_id and config.member(command.actor_id)) or config.member(command.by)
-    by = member.name if member else command.by
+    by = config.name_of(command.by, command.actor_id)
     writes.finish(unit.changes, c, unit.journey_id, sends, unit.state, by, unit.local)
     email = messages.wrapup_email(c, unit.book.plans[c.plan], config.sender, config.reply_to)
     # The tick's own key: a press and a tick never both send the wrap-up.

@@ -23,7 +23,7 @@ from guide import cells, commands, messages
 from guide.actions.context import CustomerWork, Done
 from guide.commands import ActionError, AlreadyDone
 from guide.model import Customer
-from guide.stalls.model import Task
+from guide.stalls.model import task_open
 from sheets.schema import TASKS
 
 ACTION = "task done"
@@ -43,8 +43,7 @@ class TaskRow:
 
     @property
     def open(self) -> bool:
-        # The stall engine's rule, so the flag, the digest and the button agree on "open".
-        return Task(self.row, self.task_id, "", self.title, "", None, self.status or "open").open
+        return task_open(self.status)
 
     def view(self) -> dict[str, Any]:
         """The fields a Task done changes, for the audit's before and after."""
@@ -88,8 +87,7 @@ def task_done(unit: CustomerWork, command: commands.TaskDone) -> Done:
     if not still_open:
         raise _nothing_open(c, tasks)
     # 'done by' names a person, as 'finished by' does: the presser's name on the team list.
-    member = (command.actor_id and config.member(command.actor_id)) or config.member(command.by)
-    by = member.name if member else command.by
+    by = config.name_of(command.by, command.actor_id)
     before, after = [], []
     for t in still_open:
         unit.changes.set(TASKS.name, t.row, "status", DONE)

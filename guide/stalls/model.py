@@ -124,7 +124,13 @@ class Task:
 
     @property
     def open(self) -> bool:
-        return self.status.casefold() not in {"done", "closed", "cancelled", "canceled"}
+        return task_open(self.status)
+
+
+def task_open(status: str) -> bool:
+    """The one rule for an og-tasks status, so the flag, the digest and Task done agree: open
+    unless done, closed or cancelled (an empty status is open)."""
+    return status.casefold() not in {"done", "closed", "cancelled", "canceled"}
 
 
 @dataclass(slots=True)  # one per customer heard from

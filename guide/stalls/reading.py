@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from guide import cells
 from guide.model import Book, Problem
-from guide.reading import RowReader
+from guide.rows import RowReader, usable
 from guide.stalls import defaults
 from guide.stalls.activity import read_activity
 from guide.stalls.model import (
@@ -65,14 +65,6 @@ def read_stall_inputs(snapshot: Snapshot, book: Book) -> StallInputs:
     return inputs
 
 
-def read_tasks(snapshot: Snapshot, book: Book) -> StallInputs:
-    """og-tasks alone, for the digest: the tasks and their problems."""
-    inputs = StallInputs()
-    if table := _table(snapshot, TASKS, inputs.problems):
-        inputs.tasks = _read_tasks(table, inputs.problems, ZoneInfo(book.config.timezone))
-    return inputs
-
-
 def default_rules() -> list[Rule]:
     """The PRD's stall rules, as the setup command writes them into og-stall-rules."""
     header = list(STALL_RULES.columns)
@@ -82,15 +74,7 @@ def default_rules() -> list[Rule]:
 
 def _table(snapshot: Snapshot, tab: Tab, problems: list[Problem]) -> Table | None:
     table = snapshot.tables.get(tab.name)
-    if table is None:
-        return None
-    if not table.exists:
-        problems.append(Problem(tab.name, None, None, "tab is missing (run the setup command)"))
-        return None
-    missing = table.missing(tab.required)
-    for column in missing:
-        problems.append(Problem(tab.name, 1, column, "required column is missing from the header"))
-    return None if missing else table
+    return table if table is not None and usable(table, tab, problems) else None
 
 
 def _read_step_extras(table: Table | None) -> dict[tuple[str, str], StepExtra]:
