@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from functools import cache
@@ -152,13 +153,18 @@ class LedgerOnFirstUse:
     def __init__(self, build: Callable[[], Ledger]) -> None:
         self._build = build
         self._ledger: Ledger | None = None
+        self._building = threading.Lock()  # the tick's first effects arrive on several threads
 
     def once(
         self, key: str, effect: Callable[[], dict[str, Any]], *, reclaim: bool = False
     ) -> dict[str, Any]:
-        if self._ledger is None:
-            self._ledger = self._build()
-        return self._ledger.once(key, effect, reclaim=reclaim)
+        ledger = self._ledger
+        if ledger is None:
+            with self._building:
+                if self._ledger is None:
+                    self._ledger = self._build()
+                ledger = self._ledger
+        return ledger.once(key, effect, reclaim=reclaim)
 
 
 def _build_ledger(settings: Settings) -> Ledger:
