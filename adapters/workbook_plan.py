@@ -140,26 +140,16 @@ def plan_changes(snapshot: Snapshot, changes: Changes) -> list[TabPlan]:
             last_row = snapshot.tables[tab].last_row
         if not FIRST_DATA_ROW <= edit.row <= last_row:
             check_row(edit.tab, edit.row, "edit")
-        value = edit.value
         # Later edits of the same cell win, as they would applied one after another.
-        tab_layout.plan.edits[(edit.row, tab_layout.column(edit.column))] = (
-            value.isoformat() if isinstance(value, date) else value
-        )
+        tab_layout.plan.edits[(edit.row, tab_layout.column(edit.column))] = plain(edit.value)
     tab, tab_layout = "", None
-    names: tuple[str, ...] = ()
-    at: list[int] = []
     for append in changes.appends:
         if append.tab != tab or tab_layout is None:
-            tab, tab_layout, names = append.tab, layout(append.tab), ()
-        if tuple(append.values) != names:  # a tab's appends mostly name the same columns
-            names = tuple(append.values)
-            at = [tab_layout.column(name) for name in names]
+            tab, tab_layout = append.tab, layout(append.tab)
         # A row with nothing in it carries nothing; records() would skip it anyway.
-        named = dict(zip(at, append.values.values(), strict=True))
+        named = {tab_layout.column(name): v for name, v in append.values.items()}
         cells: dict[int, Plain] = {
-            i: v.isoformat() if isinstance(v, date) else v
-            for i, v in named.items()
-            if v is not None and v != ""
+            i: plain(v) for i, v in named.items() if v is not None and v != ""
         }
         if cells:
             tab_layout.plan.appends.append(cells)

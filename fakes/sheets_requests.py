@@ -213,17 +213,14 @@ class _Batch:
             start = args["start"]
             sheet = self.sheet(start.get("sheetId", 0), where)
             r0, c0 = start.get("rowIndex", 0), start.get("columnIndex", 0)
-            r1 = c1 = None
-        else:
-            grid = args["range"]
-            sheet = self.sheet(grid.get("sheetId", 0), where)
-            r0, c0 = grid.get("startRowIndex", 0), grid.get("startColumnIndex", 0)
-            r1, c1 = grid.get("endRowIndex"), grid.get("endColumnIndex")
-        if "start" in args:
             for i, row_data in enumerate(args.get("rows") or []):
                 cells = [value_of(cell, where) for cell in row_data.get("values") or []]
                 put_row(sheet, r0 + i, c0, cells, where)
             return {}
+        grid = args["range"]
+        sheet = self.sheet(grid.get("sheetId", 0), where)
+        r0, c0 = grid.get("startRowIndex", 0), grid.get("startColumnIndex", 0)
+        r1, c1 = grid.get("endRowIndex"), grid.get("endColumnIndex")
         covered: set[tuple[int, int]] = set()
         for i, row_data in enumerate(args.get("rows") or []):
             for j, cell in enumerate(row_data.get("values") or []):
@@ -232,13 +229,12 @@ class _Batch:
                     raise BadRequest(f"Invalid {where}: the rows do not fit in the range")
                 put(sheet, r, c, value_of(cell, where), where)
                 covered.add((r, c))
-        if "range" in args:
-            # Google clears the cells of the range that the rows do not cover.
-            for r in range(r0, min(r1 if r1 is not None else sheet.row_count, len(sheet.rows))):
-                last = len(sheet.rows[r])
-                for c in range(c0, min(c1 if c1 is not None else last, last)):
-                    if (r, c) not in covered:
-                        put(sheet, r, c, "", where)
+        # Google clears the cells of the range that the rows do not cover.
+        for r in range(r0, min(r1 if r1 is not None else sheet.row_count, len(sheet.rows))):
+            last = len(sheet.rows[r])
+            for c in range(c0, min(c1 if c1 is not None else last, last)):
+                if (r, c) not in covered:
+                    put(sheet, r, c, "", where)
         return {}
 
     def _append_cells(self, args: dict[str, Any], where: str) -> dict[str, Any]:

@@ -58,9 +58,8 @@ class FakeSheetsServer:
         self._books: dict[str, list[Sheet]] = {}
         self._faults: list[_Fault] = []
         self.counts: Counter[str] = Counter()
-        # The batchUpdate requests received, by kind ("updateCells": 3), and their bodies' bytes.
+        # The batchUpdate requests received, by kind ("updateCells": 3).
         self.request_kinds: Counter[str] = Counter()
-        self.body_bytes = 0
         self.payload_limit = 10 * 1024 * 1024  # Google's, for a batchUpdate body
         self.latency = 0.0
         self._httpd: ThreadingHTTPServer | None = None
@@ -111,7 +110,6 @@ class FakeSheetsServer:
         with self._lock:
             self.counts.clear()
             self.request_kinds.clear()
-            self.body_bytes = 0
 
     def fail_next(
         self,
@@ -262,7 +260,6 @@ class FakeSheetsServer:
             raise BadRequest(f"Request payload size exceeds the limit: {self.payload_limit} bytes.")
         with collector_paused():
             parsed = parse_json(body)
-            self.body_bytes += len(body)
             if isinstance(parsed, dict) and isinstance(parsed.get("requests"), list):
                 self.request_kinds.update(
                     next(iter(r), "") for r in parsed["requests"] if isinstance(r, dict)
